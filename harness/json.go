@@ -1,0 +1,120 @@
+package harness
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// The JSON report. The README documents this schema; keep them in step.
+type jsonReport struct {
+	Outcome     Outcome          `json:"outcome"`
+	Steps       uint64           `json:"steps"`
+	Skipped     uint64           `json:"skipped,omitempty"`
+	Syscalls    uint64           `json:"syscalls"`
+	Synced      map[string]int   `json:"synced"`
+	ExitStatus  *int             `json:"exit_status"`
+	Signal      int              `json:"signal,omitempty"`
+	FaultPC     string           `json:"fault_pc,omitempty"`
+	Unsupported *jsonInstruction `json:"unsupported,omitempty"`
+	NotCompared []string         `json:"not_compared"`
+	Seconds     float64          `json:"seconds"`
+	PerSecond   float64          `json:"instructions_per_second"`
+	Error       string           `json:"error,omitempty"`
+	Divergence  *jsonDivergence  `json:"divergence,omitempty"`
+	Divergences []jsonDivergence `json:"divergences,omitempty"`
+}
+
+type jsonInstruction struct {
+	PC          string `json:"pc"`
+	Instruction string `json:"instruction"`
+	Bytes       string `json:"bytes"`
+}
+
+type jsonDivergence struct {
+	Step        uint64        `json:"step"`
+	PC          string        `json:"pc"`
+	Instruction string        `json:"instruction"`
+	Bytes       string        `json:"bytes"`
+	Kind        Kind          `json:"kind"`
+	Register    string        `json:"register,omitempty"`
+	Address     string        `json:"address,omitempty"`
+	Reference   string        `json:"reference,omitempty"`
+	Oracle      string        `json:"oracle,omitempty"`
+	FlagBits    string        `json:"flag_bits,omitempty"`
+	Others      []string      `json:"also_differ,omitempty"`
+	Detail      string        `json:"detail,omitempty"`
+	Mapping     string        `json:"mapping,omitempty"`
+	History     []jsonHistory `json:"history"`
+}
+
+type jsonHistory struct {
+	Step        uint64            `json:"step"`
+	PC          string            `json:"pc"`
+	Instruction string            `json:"instruction"`
+	Changed     map[string]string `json:"changed"`
+}
+
+// WriteJSON writes the run as one JSON object (see the README for the
+// schema). Register values are little-endian numbers in hex ("0x..."),
+// memory values are bytes in address order in hex ("deadbeef").
+func (res *Result) WriteJSON(w io.Writer) error {
+	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls,
+		Synced: res.Synced, ExitStatus: res.ExitStatus, Signal: res.Signal, NotCompared: res.NotCompared,
+		Seconds: res.Duration.Seconds()}
+	if j.Synced == nil {
+		j.Synced = map[string]int{}
+	}
+	if j.NotCompared == nil {
+		j.NotCompared = []string{}
+	}
+	if res.Duration > 0 {
+		j.PerSecond = float64(res.Steps) / res.Duration.Seconds()
+	}
+	if res.Outcome == FaultOutcome {
+		j.FaultPC = hex64(res.FaultPC)
+	}
+	if res.Unsupported != nil {
+		j.Unsupported = &jsonInstruction{PC: hex64(res.Unsupported.PC), Instruction: res.Unsupported.Text, Bytes: hex.EncodeToString(res.Unsupported.Bytes)}
+	}
+	if res.Err != nil {
+		j.Error = res.Err.Error()
+	}
+	for _, d := range res.Divergences {
+		j.Divergences = append(j.Divergences, d.toJSON())
+	}
+	if len(j.Divergences) > 0 {
+		j.Divergence = &j.Divergences[0]
+		if len(j.Divergences) == 1 {
+			j.Divergences = nil
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(j); err != nil {
+		return fmt.Errorf("harness: write JSON report: %w", err)
+	}
+	return nil
+}
+
+func (d *Divergence) toJSON() jsonDivergence {
+	j := jsonDivergence{Step: d.Step, PC: hex64(d.Instruction.PC), Instruction: d.Instruction.Text,
+		Bytes: hex.EncodeToString(d.Instruction.Bytes), Kind: d.Kind, Register: d.Register,
+		FlagBits: d.FlagBits, Others: d.Others, Detail: d.Detail, Mapping: d.Mapping, History: []jsonHistory{}}
+	switch d.Kind {
+	case KindMemory:
+		j.Address = hex64(d.Address)
+		j.Reference, j.Oracle = hex.EncodeToString(d.Reference), hex.EncodeToString(d.Follower)
+	case KindRegister, KindFlags:
+		j.Reference, j.Oracle = hexLE(d.Reference), hexLE(d.Follower)
+	}
+	for _, h := range d.History {
+		jh := jsonHistory{Step: h.Step, PC: hex64(h.PC), Instruction: h.Text, Changed: map[string]string{}}
+		for _, c := range h.Changed {
+			jh.Changed[c.Name] = hexLE(c.Value)
+		}
+		j.History = append(j.History, jh)
+	}
+	return j
+}

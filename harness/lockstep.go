@@ -1,0 +1,605 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"lockstep/machine"
+)
+
+// Config is one lockstep run.
+type Config struct {
+	// Reference is the target taken as right, stopped at the program's
+	// first instruction. Run does not close it.
+	Reference Reference
+	// NewFollower creates the follower from the reference's state when
+	// comparing begins. Run closes the follower.
+	NewFollower NewFollower
+	// MaxSteps bounds the run (0: no bound). Reaching it before the
+	// program ends is an error.
+	MaxSteps uint64
+	// StartAt, when set, runs the reference alone until its pc reaches
+	// this address, then starts comparing there.
+	StartAt *uint64
+	// KeepGoing continues after a divergence by adopting the reference's
+	// state, until MaxDivergences (default 10) have been found.
+	KeepGoing      bool
+	MaxDivergences int
+	// Ignore names registers not to compare.
+	Ignore []string
+	// StrictFlags compares architecturally undefined flags too.
+	StrictFlags bool
+	// History is how many past instructions a report shows (default 16).
+	History int
+	// Progress, if set, is called about every ProgressEvery with the run
+	// so far.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Progress is a running count for progress displays.
+type Progress struct {
+	Steps, Syscalls uint64
+	Elapsed         time.Duration
+}
+
+// ErrStepLimit is wrapped by the error of a run that reached MaxSteps.
+var ErrStepLimit = errors.New("step limit reached before the program ended")
+
+// run is the state of one lockstep run.
+type run struct {
+	cfg    Config
+	ref    Reference
+	fol    Follower
+	layout *machine.Layout
+	res    *Result
+	start  time.Time
+
+	folRegs  *machine.Snapshot
+	compared []bool // per layout register
+	flagsIx  int
+	rcxIx    int
+	pcIx     int
+
+	hist     *history
+	refBuf   []byte
+	folBuf   []byte
+	ranges   []span
+	accum    []Write // writes of the follower over a realigned rep
+	rcxPrev  uint64
+	lastTick time.Time
+}
+
+type span struct{ start, end uint64 }
+
+// Run drives the reference and a follower in lockstep until the program
+// ends, they diverge, or ctx ends. It never returns a nil Result; errors
+// are reported as ErrorOutcome with Result.Err set.
+func Run(ctx context.Context, cfg Config) *Result {
+	r := &run{cfg: cfg, ref: cfg.Reference, res: &Result{Synced: map[string]int{}}, start: time.Now()}
+	if cfg.MaxDivergences <= 0 {
+		r.cfg.MaxDivergences = 10
+	}
+	if cfg.History <= 0 {
+		r.cfg.History = 16
+	}
+	if cfg.ProgressEvery <= 0 {
+		r.cfg.ProgressEvery = 200 * time.Millisecond
+	}
+	err := r.loop(ctx)
+	if r.fol != nil {
+		r.res.Synced = r.fol.Synced()
+		if cerr := r.fol.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close follower: %w", cerr)
+		}
+	}
+	r.res.Duration = time.Since(r.start)
+	if err != nil {
+		r.res.Outcome, r.res.Err = ErrorOutcome, err
+	} else if r.res.Outcome == "" || (r.res.Outcome == Agree && len(r.res.Divergences) > 0) {
+		r.res.Outcome = Diverge
+	}
+	return r.res
+}
+
+func (r *run) loop(ctx context.Context) error {
+	if r.ref == nil || r.cfg.NewFollower == nil {
+		return errors.New("harness: a reference and a follower are required")
+	}
+	r.layout = r.ref.Layout()
+	if err := r.skipToStart(ctx); err != nil {
+		return err
+	}
+	fol, err := r.cfg.NewFollower(ctx, r.ref)
+	if err != nil {
+		return fmt.Errorf("start follower: %w", err)
+	}
+	r.fol = fol
+	if err := r.setupCompare(); err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("after %d steps: %w", r.res.Steps, err)
+		}
+		if r.cfg.MaxSteps > 0 && r.res.Steps >= r.cfg.MaxSteps {
+			return fmt.Errorf("%w (%d steps)", ErrStepLimit, r.cfg.MaxSteps)
+		}
+		done, err := r.step(ctx)
+		if err != nil {
+			return fmt.Errorf("step %d: %w", r.res.Steps, err)
+		}
+		if done || r.stopForDivergences() {
+			return nil
+		}
+		r.progress()
+	}
+}
+
+// skipToStart runs the reference alone to cfg.StartAt.
+func (r *run) skipToStart(ctx context.Context) error {
+	if r.cfg.StartAt == nil {
+		return nil
+	}
+	pcIx := r.layout.Index("rip")
+	if pcIx < 0 {
+		return errors.New("harness: the layout has no rip")
+	}
+	target := *r.cfg.StartAt
+	for le(r.ref.Registers().Reg(pcIx)) != target {
+		if r.cfg.MaxSteps > 0 && r.res.Skipped >= r.cfg.MaxSteps {
+			return fmt.Errorf("%w: %#x not reached in %d steps", ErrStepLimit, target, r.res.Skipped)
+		}
+		stop, err := r.ref.Step(ctx)
+		if err != nil {
+			return fmt.Errorf("running to start address %#x: %w", target, err)
+		}
+		r.res.Skipped++
+		if stop.Kind == machine.Exited || stop.Kind == machine.Killed || stop.Kind == machine.Signalled {
+			return fmt.Errorf("start address %#x never reached: the program %v", target, stop)
+		}
+	}
+	return nil
+}
+
+func (r *run) setupCompare() error {
+	r.compared = make([]bool, len(r.layout.Regs))
+	for i := range r.compared {
+		r.compared[i] = true
+	}
+	for _, name := range r.fol.NotModelled() {
+		if i := r.layout.Index(name); i >= 0 {
+			r.compared[i] = false
+			r.res.NotCompared = append(r.res.NotCompared, name+" (not modelled by the follower)")
+		}
+	}
+	for _, name := range r.cfg.Ignore {
+		i := r.layout.Index(name)
+		if i < 0 {
+			return fmt.Errorf("harness: --ignore %s: no such register in the %s layout", name, r.layout.Arch)
+		}
+		if r.compared[i] {
+			r.compared[i] = false
+			r.res.NotCompared = append(r.res.NotCompared, name+" (ignored)")
+		}
+	}
+	r.flagsIx, r.rcxIx, r.pcIx = r.layout.Index("eflags"), r.layout.Index("rcx"), r.layout.Index("rip")
+	if r.pcIx < 0 {
+		return errors.New("harness: the layout has no rip")
+	}
+	r.folRegs = r.layout.NewSnapshot()
+	r.hist = newHistory(r.cfg.History, r.ref.Registers())
+	return nil
+}
+
+func (r *run) stopForDivergences() bool {
+	n := len(r.res.Divergences)
+	return n > 0 && (!r.cfg.KeepGoing || n >= r.cfg.MaxDivergences)
+}
+
+func (r *run) progress() {
+	if r.cfg.Progress == nil || r.res.Steps&1023 != 0 {
+		return
+	}
+	now := time.Now()
+	if now.Sub(r.lastTick) < r.cfg.ProgressEvery {
+		return
+	}
+	r.lastTick = now
+	r.cfg.Progress(Progress{Steps: r.res.Steps, Syscalls: r.res.Syscalls, Elapsed: now.Sub(r.start)})
+}
+
+// step runs one instruction on both sides and compares. It reports
+// whether the run has ended.
+func (r *run) step(ctx context.Context) (bool, error) {
+	if r.flagsIx >= 0 && r.rcxIx >= 0 {
+		r.rcxPrev = le(r.ref.Registers().Reg(r.rcxIx))
+	}
+	fs, err := r.fol.Step(ctx)
+	if err != nil {
+		return false, fmt.Errorf("follower: %w", err)
+	}
+	switch fs.Kind {
+	case Executed:
+		return r.stepExecuted(ctx, fs)
+	case SyscallStop:
+		return r.stepSyscall(ctx, fs)
+	case Sync:
+		rs, err := r.refStep(ctx)
+		if err != nil {
+			return false, err
+		}
+		if rs.Kind != machine.Stepped {
+			return r.refEnded(fs, rs), nil
+		}
+		r.res.Steps++
+		r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+		return false, r.fol.Adopt(r.ref.Registers())
+	case Fault:
+		rs, err := r.refStep(ctx)
+		if err != nil {
+			return false, err
+		}
+		if rs.Kind == machine.Signalled && rs.Signal == fs.Signal && rs.PC == fs.PC {
+			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
+			return true, nil
+		}
+		r.diverge(ctx, Divergence{Kind: KindFault, Detail: fmt.Sprintf("the follower faults (signal %d, %s at %#x); the reference %s",
+			fs.Signal, accessWord(fs.Access), fs.Addr, describeStop(rs))}, fs.PC)
+		return true, nil
+	case Unsupported:
+		rs, err := r.refStep(ctx)
+		if err != nil {
+			return false, err
+		}
+		if rs.Kind == machine.Signalled && rs.Signal == 4 && rs.PC == fs.PC {
+			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, 4, fs.PC
+			return true, nil
+		}
+		in := r.instruction(ctx, fs.PC)
+		if fs.Insn != "" && in.Text == "" {
+			in.Text = fs.Insn
+		}
+		r.res.Outcome, r.res.Unsupported = UnsupportedOutcome, &in
+		return true, nil
+	}
+	return false, fmt.Errorf("follower: unknown step kind %d", fs.Kind)
+}
+
+func (r *run) refStep(ctx context.Context) (machine.Stop, error) {
+	rs, err := r.ref.Step(ctx)
+	if err != nil {
+		return rs, fmt.Errorf("reference: %w", err)
+	}
+	return rs, nil
+}
+
+// refEnded reports a reference that faulted, exited or was killed where the
+// follower went on.
+func (r *run) refEnded(fs FollowStep, rs machine.Stop) bool {
+	kind := KindFault
+	if rs.Kind == machine.Exited || rs.Kind == machine.Killed {
+		kind = KindExit
+	}
+	r.diverge(context.Background(), Divergence{Kind: kind,
+		Detail: fmt.Sprintf("the reference %s; the follower %s", describeStop(rs), fs.Kind)}, fs.PC)
+	return true
+}
+
+func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
+	rs, err := r.refStep(ctx)
+	if err != nil {
+		return false, err
+	}
+	if rs.Kind != machine.Stepped {
+		return r.refEnded(fs, rs), nil
+	}
+	writes := fs.Writes
+	// Align rep string instructions when the sides count iterations
+	// differently: run the finer-grained side to the end of the instruction.
+	if rs.Repeat != fs.Repeat {
+		if writes, err = r.realignRepeat(ctx, fs, rs); err != nil || writes == nil {
+			return err != nil || writes == nil, err
+		}
+	}
+	r.res.Steps++
+	r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+	if err := r.compareRegisters(ctx, fs.PC); err != nil {
+		return false, err
+	}
+	return false, r.compareWrites(ctx, fs.PC, writes)
+}
+
+// maxRealign bounds the iterations stepped to realign a rep instruction.
+const maxRealign = 1 << 22
+
+func (r *run) realignRepeat(ctx context.Context, fs FollowStep, rs machine.Stop) ([]Write, error) {
+	r.accum = r.accum[:0]
+	r.accum = appendWrites(r.accum, fs.Writes)
+	for i := 0; rs.Repeat && !fs.Repeat; i++ {
+		if i > maxRealign {
+			return nil, fmt.Errorf("rep instruction at %#x did not finish on the reference", fs.PC)
+		}
+		var err error
+		if rs, err = r.refStep(ctx); err != nil {
+			return nil, err
+		}
+		if rs.Kind != machine.Stepped {
+			r.refEnded(fs, rs)
+			return nil, nil
+		}
+	}
+	for i := 0; fs.Repeat && !rs.Repeat; i++ {
+		if i > maxRealign {
+			return nil, fmt.Errorf("rep instruction at %#x did not finish on the follower", fs.PC)
+		}
+		next, err := r.fol.Step(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("follower: %w", err)
+		}
+		if next.Kind != Executed || next.PC != fs.PC {
+			r.diverge(ctx, Divergence{Kind: KindRepeat, Detail: fmt.Sprintf("the follower left the rep instruction with %s at %#x", next.Kind, next.PC)}, fs.PC)
+			return nil, nil
+		}
+		r.accum = appendWrites(r.accum, next.Writes)
+		fs.Repeat = next.Repeat
+	}
+	return r.accum, nil
+}
+
+// appendWrites copies writes, whose slices the follower reuses.
+func appendWrites(dst, src []Write) []Write {
+	for _, w := range src {
+		dst = append(dst, Write{Addr: w.Addr, Old: slices.Clone(w.Old), New: slices.Clone(w.New)})
+	}
+	return dst
+}
+
+func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
+	// Before the reference runs the syscall, everything the follower wrote
+	// must be in the reference's memory too; before exit, every writable
+	// page the follower knows must match.
+	nr := le(r.ref.Registers().Bytes("rax"))
+	pages := r.fol.DirtyPages()
+	if nr == 60 || nr == 231 {
+		pages = r.writablePages(r.fol.CachedPages())
+	}
+	if err := r.comparePages(ctx, fs.PC, pages); err != nil || r.stopForDivergences() {
+		return err != nil, err
+	}
+	rs, err := r.refStep(ctx)
+	if err != nil {
+		return false, err
+	}
+	r.res.Steps++
+	switch rs.Kind {
+	case machine.Exited:
+		r.res.Syscalls++
+		status := rs.ExitStatus
+		r.res.ExitStatus = &status
+		if r.res.Outcome == "" {
+			r.res.Outcome = Agree
+		}
+		return true, nil
+	case machine.Killed, machine.Signalled:
+		// The syscall itself raised a signal (abort, kill): the follower
+		// cannot run signal delivery, so the run ends as the reference's.
+		r.res.Syscalls++
+		r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
+		return true, nil
+	case machine.Stepped:
+		r.diverge(ctx, Divergence{Kind: KindFault, Detail: "the follower stopped at a system call the reference did not make"}, fs.PC)
+		return true, nil
+	}
+	r.res.Syscalls++
+	r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+	if err := r.fol.Adopt(r.ref.Registers()); err != nil {
+		return false, fmt.Errorf("follower adopting syscall result: %w", err)
+	}
+	if err := r.fol.SetMap(r.ref.Map()); err != nil {
+		return false, fmt.Errorf("follower adopting memory map: %w", err)
+	}
+	// What the kernel wrote is taken from the reference: pages the call may
+	// have written are fetched again, and so are the pages just compared.
+	for _, p := range pages {
+		r.fol.Invalidate(p, p+pageSize)
+	}
+	if s, e, all := syscallWrites(rs.Syscall); all {
+		r.fol.Invalidate(0, ^uint64(0))
+	} else if e > s {
+		r.fol.Invalidate(s&^(pageSize-1), (e+pageSize-1)&^(pageSize-1))
+	}
+	return false, nil
+}
+
+func (r *run) writablePages(pages []uint64) []uint64 {
+	m := r.ref.Map()
+	out := pages[:0:0]
+	for _, p := range pages {
+		if reg, ok := m.Find(p); ok && reg.Perm&machine.PermWrite != 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+const pageSize = 4096
+
+// compareRegisters compares every compared register after a step.
+func (r *run) compareRegisters(ctx context.Context, pc uint64) error {
+	refS := r.ref.Registers()
+	copy(r.folRegs.Regs, refS.Regs)
+	if err := r.fol.Registers(r.folRegs); err != nil {
+		return fmt.Errorf("follower registers: %w", err)
+	}
+	for i, c := range r.compared {
+		if !c {
+			copy(r.folRegs.Reg(i), refS.Reg(i))
+		}
+	}
+	if bytes.Equal(r.folRegs.Regs, refS.Regs) {
+		return nil
+	}
+	var diffs []int
+	for i := range r.layout.Regs {
+		if !bytes.Equal(r.folRegs.Reg(i), refS.Reg(i)) {
+			diffs = append(diffs, i)
+		}
+	}
+	if len(diffs) == 1 && diffs[0] == r.flagsIx && !r.cfg.StrictFlags {
+		x := le(refS.Reg(r.flagsIx)) ^ le(r.folRegs.Reg(r.flagsIx))
+		if x&^UndefinedFlags(r.code(ctx, pc), r.rcxPrev) == 0 {
+			// Only undefined flags differ: take the reference's.
+			return r.fol.Adopt(refS)
+		}
+	}
+	first := diffs[0]
+	d := Divergence{Kind: KindRegister, Register: r.layout.Regs[first].Name,
+		Reference: slices.Clone(refS.Reg(first)), Follower: slices.Clone(r.folRegs.Reg(first))}
+	if first == r.flagsIx {
+		d.Kind = KindFlags
+		d.FlagBits = FlagBits(le(d.Reference) ^ le(d.Follower))
+	}
+	for _, i := range diffs[1:] {
+		d.Others = append(d.Others, r.layout.Regs[i].Name)
+	}
+	d.Diff = snapshotDiff(refS, r.folRegs)
+	r.diverge(ctx, d, pc)
+	if r.cfg.KeepGoing {
+		return r.fol.Adopt(refS)
+	}
+	return nil
+}
+
+// compareWrites reads back from the reference every range the follower
+// wrote in this step.
+func (r *run) compareWrites(ctx context.Context, pc uint64, writes []Write) error {
+	if len(writes) == 0 {
+		return nil
+	}
+	r.ranges = r.ranges[:0]
+	for _, w := range writes {
+		r.ranges = append(r.ranges, span{w.Addr, w.Addr + uint64(len(w.New))})
+	}
+	if len(r.ranges) > 1 {
+		sort.Slice(r.ranges, func(i, j int) bool { return r.ranges[i].start < r.ranges[j].start })
+		merged := r.ranges[:1]
+		for _, s := range r.ranges[1:] {
+			last := &merged[len(merged)-1]
+			if s.start <= last.end {
+				last.end = max(last.end, s.end)
+				continue
+			}
+			merged = append(merged, s)
+		}
+		r.ranges = merged
+	}
+	for _, s := range r.ranges {
+		if err := r.compareRange(ctx, pc, s.start, s.end-s.start); err != nil || r.stopForDivergences() {
+			return err
+		}
+	}
+	return nil
+}
+
+// comparePages compares whole pages.
+func (r *run) comparePages(ctx context.Context, pc uint64, pages []uint64) error {
+	slices.Sort(pages)
+	for _, p := range pages {
+		if err := r.compareRange(ctx, pc, p, pageSize); err != nil || r.stopForDivergences() {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) compareRange(ctx context.Context, pc, addr, n uint64) error {
+	if uint64(cap(r.refBuf)) < n {
+		r.refBuf, r.folBuf = make([]byte, n), make([]byte, n)
+	}
+	rb, fb := r.refBuf[:n], r.folBuf[:n]
+	if err := r.fol.ReadMemory(addr, fb); err != nil {
+		return fmt.Errorf("follower memory at %#x: %w", addr, err)
+	}
+	if err := r.ref.ReadMemory(ctx, addr, rb); err != nil {
+		return fmt.Errorf("reference memory at %#x: %w", addr, err)
+	}
+	if bytes.Equal(rb, fb) {
+		return nil
+	}
+	first, last := 0, int(n)-1
+	for rb[first] == fb[first] {
+		first++
+	}
+	for rb[last] == fb[last] {
+		last--
+	}
+	d := Divergence{Kind: KindMemory, Address: addr + uint64(first),
+		Reference: slices.Clone(rb[first : last+1]), Follower: slices.Clone(fb[first : last+1])}
+	if reg, ok := r.ref.Map().Find(addr); ok {
+		d.Mapping = reg.String()
+	}
+	d.Window = hexWindow(addr, rb, fb, first, last)
+	r.diverge(ctx, d, pc)
+	if r.cfg.KeepGoing {
+		r.fol.Invalidate(addr&^(pageSize-1), (addr+n+pageSize-1)&^(pageSize-1))
+	}
+	return nil
+}
+
+// diverge records a divergence at the instruction at pc, with history.
+func (r *run) diverge(ctx context.Context, d Divergence, pc uint64) {
+	d.Step = r.res.Steps
+	if d.Step == 0 || d.Kind == KindFault || d.Kind == KindExit || d.Kind == KindRepeat {
+		d.Step = r.res.Steps + 1 // the instruction that was not completed
+	}
+	d.Instruction = r.instruction(ctx, pc)
+	d.History = r.hist.entries(func(pc uint64) Instruction { return r.instruction(ctx, pc) }, pc)
+	r.res.Divergences = append(r.res.Divergences, d)
+}
+
+// code returns up to 15 bytes of the instruction at pc.
+func (r *run) code(ctx context.Context, pc uint64) []byte {
+	buf := make([]byte, 15)
+	if r.fol != nil && r.fol.ReadMemory(pc, buf) == nil {
+		return buf
+	}
+	if r.ref.ReadMemory(ctx, pc, buf) == nil {
+		return buf
+	}
+	// Near the end of a mapping: read what there is.
+	for n := 14; n > 0; n-- {
+		if r.ref.ReadMemory(ctx, pc, buf[:n]) == nil {
+			return buf[:n]
+		}
+	}
+	return nil
+}
+
+func (r *run) instruction(ctx context.Context, pc uint64) Instruction {
+	code := r.code(ctx, pc)
+	text, n := Disassemble(code, pc)
+	return Instruction{PC: pc, Bytes: code[:n], Text: text}
+}
+
+func describeStop(s machine.Stop) string {
+	switch s.Kind {
+	case machine.Stepped:
+		return fmt.Sprintf("executed it (now at %#x)", s.PC)
+	case machine.Syscall:
+		return "made a system call"
+	}
+	return s.String()
+}
+
+func accessWord(a string) string {
+	if a == "" {
+		return "fault"
+	}
+	return a
+}

@@ -1,0 +1,286 @@
+package harness
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+	"golang.org/x/arch/x86/x86asm"
+
+	"lockstep/machine"
+)
+
+// Disassemble renders the instruction at the start of code in Intel
+// syntax and returns its length (all of code when it cannot be decoded).
+func Disassemble(code []byte, pc uint64) (string, int) {
+	if len(code) == 0 {
+		return "(no code)", 0
+	}
+	inst, err := x86asm.Decode(code, 64)
+	if err != nil {
+		if mn, ok := vexMnemonic(code); ok {
+			return mn + " (VEX)", len(code)
+		}
+		return "(undecoded)", len(code)
+	}
+	return x86asm.IntelSyntax(inst, pc, nil), inst.Len
+}
+
+// FormatValue renders a register value for a report: hex, plus lanes for
+// vector registers and the number for x87 registers.
+func FormatValue(reg machine.Register, v []byte) string {
+	h := hexLE(v)
+	switch {
+	case reg.Bits == 80:
+		return fmt.Sprintf("%s (%s)", h, float80(v))
+	case reg.Bits == 128:
+		f32 := make([]string, 4)
+		for i := range f32 {
+			f32[i] = fmt.Sprint(math.Float32frombits(binary.LittleEndian.Uint32(v[4*i:])))
+		}
+		f64 := []string{
+			fmt.Sprint(math.Float64frombits(binary.LittleEndian.Uint64(v[0:]))),
+			fmt.Sprint(math.Float64frombits(binary.LittleEndian.Uint64(v[8:]))),
+		}
+		return fmt.Sprintf("%s (f32 [%s] f64 [%s])", h, strings.Join(f32, " "), strings.Join(f64, " "))
+	}
+	return h
+}
+
+// hexLE renders little-endian bytes as one hex number.
+func hexLE(v []byte) string {
+	var b strings.Builder
+	b.WriteString("0x")
+	for i := len(v) - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "%02x", v[i])
+	}
+	return b.String()
+}
+
+// hexBytes renders bytes in memory order.
+func hexBytes(v []byte) string {
+	var b strings.Builder
+	for i, x := range v {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%02x", x)
+	}
+	return b.String()
+}
+
+// float80 renders an x87 extended-precision value exactly enough to tell
+// two apart.
+func float80(v []byte) string {
+	if len(v) < 10 {
+		return "?"
+	}
+	mant := binary.LittleEndian.Uint64(v)
+	se := binary.LittleEndian.Uint16(v[8:])
+	sign, exp := se>>15, int(se&0x7fff)
+	s := ""
+	if sign != 0 {
+		s = "-"
+	}
+	switch {
+	case exp == 0x7fff && mant<<1 == 0:
+		return s + "inf"
+	case exp == 0x7fff:
+		return s + "nan"
+	case exp == 0 && mant == 0:
+		return s + "0"
+	}
+	if exp == 0 {
+		exp = 1 // denormal
+	}
+	f := new(big.Float).SetPrec(64).SetUint64(mant)
+	f.SetMantExp(f, exp-16383-63)
+	if sign != 0 {
+		f.Neg(f)
+	}
+	return f.Text('g', 21)
+}
+
+// hexWindow dumps the 16-byte lines around [first, last] of a compared
+// range, reference and follower side by side, marking differing bytes.
+func hexWindow(base uint64, ref, fol []byte, first, last int) string {
+	lo := max(0, first&^15-16)
+	hi := min(len(ref), (last|15)+1+16)
+	var b strings.Builder
+	for off := lo; off < hi; off += 16 {
+		end := min(off+16, hi)
+		fmt.Fprintf(&b, "%016x  ref ", base+uint64(off))
+		for i := off; i < end; i++ {
+			fmt.Fprintf(&b, "%02x ", ref[i])
+		}
+		b.WriteString(strings.Repeat("   ", 16-(end-off)))
+		b.WriteString(" fol ")
+		for i := off; i < end; i++ {
+			fmt.Fprintf(&b, "%02x", fol[i])
+			if ref[i] != fol[i] {
+				b.WriteByte('*')
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// snapshotText renders a snapshot one register per line.
+func snapshotText(s *machine.Snapshot) string {
+	var b strings.Builder
+	for i, r := range s.Layout.Regs {
+		fmt.Fprintf(&b, "%-8s %s\n", r.Name, hexLE(s.Reg(i)))
+	}
+	return b.String()
+}
+
+// snapshotDiff is a unified diff of two snapshots, reference first.
+func snapshotDiff(ref, fol *machine.Snapshot) string {
+	dmp := diffmatchpatch.New()
+	a, b, lines := dmp.DiffLinesToChars(snapshotText(ref), snapshotText(fol))
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+	var out strings.Builder
+	out.WriteString("--- reference\n+++ follower\n")
+	for _, d := range diffs {
+		prefix := " "
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			prefix = "-"
+		case diffmatchpatch.DiffInsert:
+			prefix = "+"
+		default:
+			continue // only the differing lines: the report lists the rest
+		}
+		for _, l := range strings.SplitAfter(d.Text, "\n") {
+			if l != "" {
+				out.WriteString(prefix + l)
+			}
+		}
+	}
+	return out.String()
+}
+
+// Style selects how a text report looks.
+type Style struct {
+	Color bool // ANSI colours, for terminals
+}
+
+func (st Style) paint(code, s string) string {
+	if !st.Color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// WriteText writes a human-readable report of the run.
+func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	switch res.Outcome {
+	case Agree:
+		p("%s: %d instructions compared", st.paint("32;1", "agree"), res.Steps)
+	case Diverge:
+		p("%s after %d instructions", st.paint("31;1", "DIVERGENCE"), res.Steps)
+	case FaultOutcome:
+		p("%s: both sides fault with signal %d at %#x after %d instructions", st.paint("33;1", "fault"), res.Signal, res.FaultPC, res.Steps)
+	case UnsupportedOutcome:
+		p("%s: the oracle cannot execute %s at %#x (%s) after %d instructions", st.paint("33;1", "oracle unsupported"),
+			res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)
+	case ErrorOutcome:
+		p("%s after %d instructions: %v", st.paint("31;1", "error"), res.Steps, res.Err)
+	}
+	p("\n")
+	for i, d := range res.Divergences {
+		if i > 0 {
+			p("\n")
+		}
+		d.writeText(w, layout, st)
+	}
+	p("\nsummary: %d instructions, %d syscalls", res.Steps, res.Syscalls)
+	if res.Skipped > 0 {
+		p(", %d skipped before the start address", res.Skipped)
+	}
+	if res.ExitStatus != nil {
+		p(", exit status %d", *res.ExitStatus)
+	}
+	if res.Duration > 0 {
+		p(", %.2fs (%.0f instructions/s)", res.Duration.Seconds(), float64(res.Steps)/res.Duration.Seconds())
+	}
+	p("\n")
+	if len(res.Synced) > 0 {
+		p("synced from the reference, not compared: %s\n", syncedText(res.Synced))
+	}
+	if len(res.NotCompared) > 0 {
+		p("not compared: %s\n", strings.Join(res.NotCompared, ", "))
+	}
+}
+
+func syncedText(m map[string]int) string {
+	var parts []string
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s×%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	p("step %d  pc %#x  %s  [%s]\n", d.Step, d.Instruction.PC, st.paint("1", d.Instruction.Text), hexBytes(d.Instruction.Bytes))
+	switch d.Kind {
+	case KindRegister, KindFlags:
+		reg, _ := layout.Lookup(d.Register)
+		p("%s %s differs\n", d.Kind, st.paint("1", d.Register))
+		p("  reference %s\n  follower  %s\n", FormatValue(reg, d.Reference), FormatValue(reg, d.Follower))
+		if d.FlagBits != "" {
+			p("  differing flags: %s (reference %s; follower %s)\n", d.FlagBits, FlagBits(le(d.Reference)), FlagBits(le(d.Follower)))
+		}
+		if len(d.Others) > 0 {
+			p("  also differ: %s\n", strings.Join(d.Others, " "))
+		}
+	case KindMemory:
+		p("memory at %s differs (%d bytes)\n", st.paint("1", fmt.Sprintf("%#x", d.Address)), len(d.Reference))
+		p("  reference %s\n  follower  %s\n", hexBytes(d.Reference), hexBytes(d.Follower))
+		if d.Mapping != "" {
+			p("  in mapping %s\n", d.Mapping)
+		}
+		p("%s", indent(d.Window, "  "))
+	default:
+		p("%s: %s\n", d.Kind, d.Detail)
+	}
+	if len(d.History) > 0 {
+		p("last %d instructions:\n", len(d.History))
+		for _, h := range d.History {
+			var ch []string
+			for _, c := range h.Changed {
+				if c.Name == "rip" {
+					continue
+				}
+				ch = append(ch, c.Name+"="+hexLE(c.Value))
+			}
+			p("  %8d  %#x  %-40s %s\n", h.Step, h.PC, h.Text, strings.Join(ch, " "))
+		}
+	}
+	if d.Diff != "" {
+		p("register diff:\n%s", indent(d.Diff, "  "))
+	}
+}
+
+func indent(s, pre string) string {
+	if s == "" {
+		return ""
+	}
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(pre + l)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,112 @@
+package harness
+
+import (
+	"time"
+)
+
+// Outcome is how a lockstep run ended.
+type Outcome string
+
+// Outcomes of a run.
+const (
+	// Agree: both sides agreed on every compared instruction to the end
+	// (exit, or the step limit when one was asked for with StopAt).
+	Agree Outcome = "agree"
+	// Diverge: the sides differed; see Result.Divergences.
+	Diverge Outcome = "diverge"
+	// FaultOutcome: both sides faulted alike at the same instruction.
+	FaultOutcome Outcome = "fault"
+	// UnsupportedOutcome: the follower cannot execute an instruction the
+	// reference executed.
+	UnsupportedOutcome Outcome = "unsupported"
+	// ErrorOutcome: the run could not be completed (bad input, a target
+	// failed, the step limit was reached before the program ended).
+	ErrorOutcome Outcome = "error"
+)
+
+// Kind classifies a divergence.
+type Kind string
+
+// Divergence kinds.
+const (
+	KindRegister Kind = "register"
+	KindFlags    Kind = "flags"
+	KindMemory   Kind = "memory"
+	KindFault    Kind = "fault"
+	KindExit     Kind = "exit"
+	KindOutput   Kind = "output"
+	KindRepeat   Kind = "repeat"
+)
+
+// Result is the outcome of a lockstep run.
+type Result struct {
+	Outcome  Outcome
+	Steps    uint64         // instructions (and rep iterations) compared
+	Skipped  uint64         // reference steps run before comparing began (StartAt)
+	Syscalls uint64         // system calls the follower adopted
+	Synced   map[string]int // instructions taken from the reference, by mnemonic
+	// ExitStatus is the program's exit status, when it exited.
+	ExitStatus *int
+	// Signal is the signal of an agreed fault, or of the reference's death.
+	Signal int
+	// FaultPC is where an agreed fault happened.
+	FaultPC uint64
+	// Unsupported names the instruction the follower could not execute.
+	Unsupported *Instruction
+	// Divergences holds the first divergence, and more with KeepGoing.
+	Divergences []Divergence
+	// NotCompared lists registers of the layout not compared, with why.
+	NotCompared []string
+	Duration    time.Duration
+	// Err is the error that ended the run with ErrorOutcome.
+	Err error
+}
+
+// Instruction is an executed instruction as reports show it.
+type Instruction struct {
+	PC    uint64
+	Bytes []byte
+	Text  string // disassembly
+}
+
+// RegChange is one register changed by an instruction.
+type RegChange struct {
+	Name  string
+	Value []byte
+}
+
+// HistoryEntry is one recently executed instruction and what it changed.
+type HistoryEntry struct {
+	Step uint64
+	Instruction
+	Changed []RegChange
+}
+
+// Divergence is one difference between the sides.
+type Divergence struct {
+	Step        uint64
+	Instruction Instruction
+	Kind        Kind
+	// Register names the differing register (KindRegister, KindFlags).
+	Register string
+	// Address is the first differing byte (KindMemory), with Len bytes
+	// compared from it.
+	Address uint64
+	// Reference and Follower hold the differing values: the register, or
+	// the memory bytes from Address.
+	Reference, Follower []byte
+	// FlagBits names the differing rflags bits (KindFlags).
+	FlagBits string
+	// Detail explains faults, exits and memory context in words.
+	Detail string
+	// Mapping is the region holding Address.
+	Mapping string
+	// Window is a hex dump around Address with the differing bytes marked.
+	Window string
+	// Others lists further registers that differ at the same step.
+	Others []string
+	// History is the instructions before this one, oldest first.
+	History []HistoryEntry
+	// Diff is a unified diff of both full register snapshots.
+	Diff string
+}
