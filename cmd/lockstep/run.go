@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"debug/elf"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"lockstep/harness"
+	"lockstep/session"
+)
+
+// harnessFlags are the comparison flags of `run` and `corpus run`.
+type harnessFlags struct {
+	maxSteps       uint64
+	start          string
+	keepGoing      bool
+	maxDivergences int
+	ignore         string
+	strictFlags    bool
+	history        int
+	asJSON         bool
+	timeout        time.Duration
+}
+
+func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
+	fs.Uint64Var(&h.maxSteps, "max-steps", defaultMax, "give up after `N` instructions (0: no limit); reaching it is an error")
+	fs.StringVar(&h.start, "start", "", "run QEMU alone to `ADDR` (hex, or a symbol of PROG), then start comparing")
+	fs.BoolVar(&h.keepGoing, "keep-going", false, "after a divergence, adopt the reference's state and go on")
+	fs.IntVar(&h.maxDivergences, "max-divergences", 10, "with --keep-going, stop after `N` divergences")
+	fs.StringVar(&h.ignore, "ignore", "", "comma-separated `registers` not to compare")
+	fs.BoolVar(&h.strictFlags, "strict-flags", false, "compare architecturally undefined flags too")
+	fs.IntVar(&h.history, "history", 16, "instructions of history in a report")
+	fs.BoolVar(&h.asJSON, "json", false, "write the report as one JSON object")
+	fs.DurationVar(&h.timeout, "timeout", 0, "give up after this long (0: no limit)")
+}
+
+func (h *harnessFlags) config(prog string) (harness.Config, error) {
+	cfg := harness.Config{MaxSteps: h.maxSteps, KeepGoing: h.keepGoing, MaxDivergences: h.maxDivergences,
+		StrictFlags: h.strictFlags, History: h.history}
+	if h.ignore != "" {
+		for _, r := range strings.Split(h.ignore, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				cfg.Ignore = append(cfg.Ignore, r)
+			}
+		}
+	}
+	if h.start != "" {
+		addr, err := resolveAddress(prog, h.start)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.StartAt = &addr
+	}
+	return cfg, nil
+}
+
+// resolveAddress parses a hex address or looks a symbol up in prog.
+func resolveAddress(prog, s string) (uint64, error) {
+	if v, err := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(s), "0x"), 16, 64); err == nil {
+		return v, nil
+	}
+	f, err := elf.Open(prog)
+	if err != nil {
+		return 0, fmt.Errorf("--start %s: not a hex address, and no symbols: %w", s, err)
+	}
+	defer f.Close()
+	syms, _ := f.Symbols()
+	for _, sym := range syms {
+		if sym.Name == s {
+			return sym.Value, nil
+		}
+	}
+	return 0, fmt.Errorf("--start %s: not a hex address nor a symbol of %s", s, prog)
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var q qemuFlags
+	q.register(fs)
+	var h harnessFlags
+	h.register(fs, 100_000_000)
+	prog, pargs, ok := parseProgram(fs, args, stderr)
+	if !ok {
+		return exitError
+	}
+	hcfg, err := h.config(prog)
+	if err != nil {
+		fmt.Fprintf(stderr, "lockstep run: %v\n", err)
+		return exitError
+	}
+	qcfg, closeIn, err := q.config(prog, pargs)
+	if err != nil {
+		fmt.Fprintf(stderr, "lockstep run: %v\n", err)
+		return exitError
+	}
+	defer closeIn()
+	if h.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, h.timeout)
+		defer cancel()
+	}
+	progress := isTerminal(stderr) && !h.asJSON
+	if progress {
+		hcfg.Progress = func(p harness.Progress) {
+			fmt.Fprintf(stderr, "\r%d instructions  %.0f/s  %d syscalls ", p.Steps, float64(p.Steps)/p.Elapsed.Seconds(), p.Syscalls)
+		}
+	}
+	rep, err := session.Run(ctx, session.Options{
+		Program: prog, Args: pargs, Env: qcfg.Env, Dir: qcfg.Dir, Stdin: qcfg.Stdin,
+		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg,
+	})
+	if progress {
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lockstep run: %v\n", err)
+		return exitError
+	}
+	return report(rep, h.asJSON, stdout)
+}
+
+// report renders a run and returns the exit status it deserves.
+func report(rep *session.Report, asJSON bool, stdout io.Writer) int {
+	if asJSON {
+		rep.WriteJSON(stdout)
+	} else {
+		rep.WriteText(stdout, rep.Layout, harness.Style{Color: isTerminal(stdout)})
+		fmt.Fprintf(stdout, "QEMU CPU model: %s\n", rep.CPU)
+	}
+	return exitStatus(rep.Result)
+}
+
+func exitStatus(res *harness.Result) int {
+	switch res.Outcome {
+	case harness.Agree, harness.FaultOutcome:
+		return exitAgree
+	case harness.Diverge:
+		return exitDiverge
+	case harness.UnsupportedOutcome:
+		return exitUnsupported
+	}
+	return exitError
+}

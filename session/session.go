@@ -1,0 +1,137 @@
+// Package session runs a program under QEMU (package qemutrace) and the
+// Unicorn oracle (package oracle) in lockstep through the harness. It is
+// the one place that knows all three; the CLI, the suites and the
+// benchmarks start runs through it.
+package session
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"lockstep/harness"
+	"lockstep/machine"
+	"lockstep/oracle"
+	"lockstep/qemutrace"
+)
+
+// Options describe one lockstep run of a program.
+type Options struct {
+	Program string
+	Args    []string
+	Env     []string
+	Dir     string
+	Stdin   io.Reader
+	Stdout  io.Writer // the guest's stdout; nil discards
+	Stderr  io.Writer // the guest's stderr; nil discards
+
+	QEMU      string   // default qemu-x86_64
+	CPU       string   // default oracle.QEMUCPU(): only what the oracle executes
+	ExtraArgs []string // more QEMU options
+	TempDir   string
+
+	// Harness holds the comparison options; its Reference and NewFollower
+	// are filled in here.
+	Harness harness.Config
+	// Wrap, if set, wraps the oracle follower (tests inject faults with it).
+	Wrap func(harness.Follower) harness.Follower
+}
+
+// Report is a finished run with what is needed to render it.
+type Report struct {
+	*harness.Result
+	Layout *machine.Layout
+	CPU    string // the -cpu model QEMU ran with
+}
+
+// Run starts QEMU, runs the lockstep and always stops QEMU again. Errors
+// of the run itself are in the report (ErrorOutcome); an error return means
+// nothing could be started.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	cpu := opts.CPU
+	if cpu == "" {
+		cpu = oracle.QEMUCPU()
+	}
+	tr, err := qemutrace.Start(ctx, qemutrace.Config{
+		QEMU: opts.QEMU, CPU: cpu, ExtraArgs: opts.ExtraArgs,
+		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir,
+		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	cfg := opts.Harness
+	cfg.Reference = tr
+	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
+		f, err := NewOracleFollower(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Wrap != nil {
+			return opts.Wrap(f), nil
+		}
+		return f, nil
+	}
+	res := harness.Run(ctx, cfg)
+	res.CPUModel = cpu
+	return &Report{Result: res, Layout: tr.Layout(), CPU: cpu}, nil
+}
+
+// NewOracleFollower seeds a Unicorn oracle from the reference's current
+// state; it fetches memory from the reference lazily.
+func NewOracleFollower(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
+	o, err := oracle.New(ctx, ref.Layout(), ref.Registers(), ref)
+	if err != nil {
+		return nil, fmt.Errorf("oracle: %w", err)
+	}
+	return &oracleFollower{o: o}, nil
+}
+
+// oracleFollower adapts the oracle to the harness's Follower interface.
+type oracleFollower struct {
+	o      *oracle.Oracle
+	writes []harness.Write
+}
+
+func (f *oracleFollower) Step(ctx context.Context) (harness.FollowStep, error) {
+	r, err := f.o.Step(ctx)
+	if err != nil {
+		return harness.FollowStep{}, err
+	}
+	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat}
+	switch r.Kind {
+	case oracle.Executed:
+		s.Kind = harness.Executed
+	case oracle.Syscall:
+		s.Kind = harness.SyscallStop
+	case oracle.Sync:
+		s.Kind = harness.Sync
+	case oracle.Fault:
+		s.Kind, s.Signal, s.Addr = harness.Fault, r.Fault.Signal, r.Fault.Addr
+		s.Access = r.Fault.Access.String()
+	case oracle.Unsupported:
+		s.Kind = harness.Unsupported
+	default:
+		return s, fmt.Errorf("oracle: unknown result kind %v", r.Kind)
+	}
+	f.writes = f.writes[:0]
+	for _, w := range r.Writes {
+		f.writes = append(f.writes, harness.Write{Addr: w.Addr, Old: w.Old, New: w.New})
+	}
+	s.Writes = f.writes
+	return s, nil
+}
+
+func (f *oracleFollower) Registers(dst *machine.Snapshot) error { return f.o.Registers(dst) }
+func (f *oracleFollower) Adopt(s *machine.Snapshot) error       { return f.o.Adopt(s) }
+func (f *oracleFollower) SetMap(m *machine.Map) error           { return f.o.SetMap(m) }
+func (f *oracleFollower) Invalidate(start, end uint64)          { f.o.Invalidate(start, end) }
+func (f *oracleFollower) DirtyPages() []uint64                  { return f.o.DirtyPages() }
+func (f *oracleFollower) CachedPages() []uint64                 { return f.o.CachedPages() }
+func (f *oracleFollower) ReadMemory(addr uint64, p []byte) error {
+	return f.o.ReadMemory(addr, p)
+}
+func (f *oracleFollower) NotModelled() []string  { return f.o.NotModelled() }
+func (f *oracleFollower) Synced() map[string]int { return f.o.SyncCounts() }
+func (f *oracleFollower) Close() error           { return f.o.Close() }
