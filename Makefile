@@ -1,0 +1,56 @@
+# lockstep: differential testing of CPU emulators.
+GO      ?= go
+GINKGO  := $(GO) tool ginkgo
+BIN     := bin/lockstep
+JUNIT   ?= junit.xml
+
+.PHONY: all deps build test test-unit test-suites test-long demo bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/lockstep
+
+# Every test: vet, unit and integration tests, then the Ginkgo suites (the
+# corpus in lockstep) with a JUnit report for CI systems.
+test: deps test-unit test-suites
+
+test-unit:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+test-suites:
+	$(GINKGO) -p --timeout=20m --junit-report=$(JUNIT) --label-filter='!long' ./suites
+
+# Entries too slow for the default suite.
+test-long: deps
+	$(GINKGO) -p --timeout=40m --junit-report=junit-long.xml --label-filter='long' ./suites
+
+# The main job on bundled examples: a program that agrees to the end, and
+# the real divergence of Unicorn 2.0.1's PDEP from QEMU 7.2.
+demo: build
+	@echo "== lockstep run examples/agree.S (expect: agree)"
+	gcc -nostdlib -static -o bin/agree examples/agree.S
+	$(BIN) run -- bin/agree
+	@echo "== lockstep run examples/pdep.S (expect: divergence, exit status 1)"
+	gcc -nostdlib -static -o bin/pdep examples/pdep.S
+	$(BIN) run -- bin/pdep; test $$? -eq 1
+
+bench: deps
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./harness ./session ./oracle ./rsp
+
+# A short bounded run of every fuzz target.
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list='^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; \
+	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin $(JUNIT) junit-long.xml
