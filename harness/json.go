@@ -19,6 +19,7 @@ type jsonReport struct {
 	FaultPC     string           `json:"fault_pc,omitempty"`
 	Unsupported *jsonInstruction `json:"unsupported,omitempty"`
 	NotCompared []string         `json:"not_compared"`
+	CPUModel    string           `json:"cpu_model,omitempty"`
 	Seconds     float64          `json:"seconds"`
 	PerSecond   float64          `json:"instructions_per_second"`
 	Error       string           `json:"error,omitempty"`
@@ -62,7 +63,7 @@ type jsonHistory struct {
 func (res *Result) WriteJSON(w io.Writer) error {
 	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls,
 		Synced: res.Synced, ExitStatus: res.ExitStatus, Signal: res.Signal, NotCompared: res.NotCompared,
-		Seconds: res.Duration.Seconds()}
+		Seconds: res.Duration.Seconds(), CPUModel: res.CPUModel}
 	if j.Synced == nil {
 		j.Synced = map[string]int{}
 	}

@@ -58,6 +58,8 @@ type Result struct {
 	// NotCompared lists registers of the layout not compared, with why.
 	NotCompared []string
 	Duration    time.Duration
+	// CPUModel is the reference's CPU model, as the caller set it.
+	CPUModel string
 	// Err is the error that ended the run with ErrorOutcome.
 	Err error
 }
