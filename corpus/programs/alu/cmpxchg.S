@@ -1,5 +1,6 @@
 # CMPXCHG at 8, 16, 32 and 64 bits with register and memory destinations,
-# succeeding and failing. Every register
+# succeeding and failing. The 32-bit forms are in cmpxchg32, because the
+# oracle gets them wrong. Every register
 # starts with its upper half set so that the 32-bit forms' rules show: on
 # success the destination is written (and zero-extended) and RAX is left
 # alone; on failure EAX is loaded (zero-extending RAX). CMPXCHG8B and
@@ -66,25 +67,14 @@ inner:
 	# diagonal succeeds, the rest fail.
 	XCHGR	b, al, bl, cl
 	XCHGR	w, ax, bx, cx
-	XCHGR	l, eax, ebx, ecx
 	XCHGR	q, rax, rbx, rcx
 	XCHGM	b, cl
 	XCHGM	w, cx
-	XCHGM	l, ecx
 	XCHGM	q, rcx
 	# Destination equal to the accumulator's register itself.
 	movq	%r8, %rax
 	cmpxchgl %eax, %eax
 	movq	%rax, %rbx
-	SAVE3
-	# Force success with the same value in both places (upper halves
-	# differ: the comparison is only 32 bits wide).
-	movq	%r8, %rax
-	movq	%r8, %rbx
-	notq	%rbx
-	movl	%eax, %ebx
-	movq	%r9, %rcx
-	cmpxchgl %ecx, %ebx
 	SAVE3
 	incq	%r13
 	cmpq	$NV, %r13

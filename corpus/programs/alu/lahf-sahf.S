@@ -1,8 +1,5 @@
-# SAHF and LAHF for all 256 values of AH, in the plain encoding and with a
-# REX prefix. LAHF and SAHF always use AH; a REX prefix does not turn the
-# operand into SPL as it would for an ordinary byte register. The stack
-# pointer is saved around the REX forms and the difference recorded, so a
-# translator that writes SPL is caught without crashing the program.
+# SAHF and LAHF for all 256 values of AH (the forms with a REX prefix are
+# in lahf-sahf-rex).
 	.section .note.GNU-stack,"",@progbits
 
 	.bss
@@ -31,34 +28,6 @@ loop:
 	SAVE
 	movq	$0x1122334455667788, %rax
 	lahf
-	SAVE
-	# REX.W SAHF (48 9e) from the complement, then REX LAHF (40 9f).
-	movl	%ebx, %eax
-	notl	%eax
-	movb	%al, %ah
-	movq	%rsp, %r15
-	.byte	0x48, 0x9e
-	movq	%rsp, %r14
-	movq	%r15, %rsp
-	SAVE
-	movq	$0x1122334455667788, %rax
-	movq	%rsp, %r15
-	.byte	0x40, 0x9f
-	movq	%rsp, %r14
-	movq	%r15, %rsp
-	xorq	%r15, %r14		# 0 unless the stack pointer moved
-	movq	%r14, (%rdi)
-	addq	$8, %rdi
-	SAVE
-	# REX.W LAHF (48 9f) with SAHF left the high bits of the flags alone.
-	movq	$0xff, %rax
-	movq	%rsp, %r15
-	.byte	0x48, 0x9f
-	movq	%rsp, %r14
-	movq	%r15, %rsp
-	xorq	%r15, %r14
-	movq	%r14, (%rdi)
-	addq	$8, %rdi
 	SAVE
 	incl	%ebx
 	cmpl	$256, %ebx

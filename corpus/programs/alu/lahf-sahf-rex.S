@@ -1,0 +1,67 @@
+# SAHF and LAHF with REX prefixes, for all 256 values of AH. LAHF and SAHF
+# always use AH; a REX prefix does not turn the operand into SPL as it
+# would for an ordinary byte register. The stack
+# pointer is saved around the REX forms and the difference recorded, so a
+# translator that writes SPL is caught without crashing the program.
+	.section .note.GNU-stack,"",@progbits
+
+	.bss
+	.balign 64
+out:	.skip 1 << 15
+
+	.text
+.macro SAVE
+	pushfq
+	movq	%rax, (%rdi)
+	popq	%rdx
+	andl	$0x8d5, %edx
+	movw	%dx, 8(%rdi)
+	addq	$10, %rdi
+.endm
+
+	.globl _start
+_start:
+	leaq	out(%rip), %rdi
+	xorl	%ebx, %ebx
+loop:
+	# REX.W SAHF (48 9e) from the complement, then REX LAHF (40 9f).
+	movl	%ebx, %eax
+	notl	%eax
+	movb	%al, %ah
+	movq	%rsp, %r15
+	.byte	0x48, 0x9e
+	movq	%rsp, %r14
+	movq	%r15, %rsp
+	SAVE
+	movq	$0x1122334455667788, %rax
+	movq	%rsp, %r15
+	.byte	0x40, 0x9f
+	movq	%rsp, %r14
+	movq	%r15, %rsp
+	xorq	%r15, %r14		# 0 unless the stack pointer moved
+	movq	%r14, (%rdi)
+	addq	$8, %rdi
+	SAVE
+	# REX.W LAHF (48 9f).
+	movq	$0xff, %rax
+	movq	%rsp, %r15
+	.byte	0x48, 0x9f
+	movq	%rsp, %r14
+	movq	%r15, %rsp
+	xorq	%r15, %r14
+	movq	%r14, (%rdi)
+	addq	$8, %rdi
+	SAVE
+	incl	%ebx
+	cmpl	$256, %ebx
+	jb	loop
+
+	leaq	out(%rip), %rsi		# write(1, out, len)
+	movq	%rdi, %rdx
+	subq	%rsi, %rdx
+	movl	$1, %edi
+	movl	$1, %eax
+	syscall
+	movl	$60, %eax		# exit(0)
+	xorl	%edi, %edi
+	syscall
