@@ -33,8 +33,9 @@ type Options struct {
 	// Harness holds the comparison options; its Reference and NewFollower
 	// are filled in here.
 	Harness harness.Config
-	// Wrap, if set, wraps the oracle follower (tests inject faults with it).
-	Wrap func(harness.Follower) harness.Follower
+	// Wrap, if set, wraps the oracle follower, whose registers have the
+	// given layout (tests inject faults with it).
+	Wrap func(harness.Follower, *machine.Layout) harness.Follower
 }
 
 // Report is a finished run with what is needed to render it.
@@ -69,7 +70,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			return nil, err
 		}
 		if opts.Wrap != nil {
-			return opts.Wrap(f), nil
+			return opts.Wrap(f, ref.Layout()), nil
 		}
 		return f, nil
 	}

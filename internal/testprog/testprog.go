@@ -9,13 +9,23 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 )
 
+// TB is what these helpers need of a test: *testing.T, *testing.B and
+// Ginkgo's GinkgoT() all have it.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Skip(args ...any)
+	TempDir() string
+}
+
 // Build assembles (.S: -nostdlib -static) or compiles (.c: -O2 -static)
 // src with gcc into the test's temp dir and returns the binary's path.
-func Build(t testing.TB, src string, flags ...string) string {
+func Build(t TB, src string, flags ...string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), filepath.Ext(src)))
 	args := []string{"-static", "-o", out}
@@ -33,16 +43,16 @@ func Build(t testing.TB, src string, flags ...string) string {
 }
 
 // Symbol returns the address of a symbol of an ELF binary.
-func Symbol(t testing.TB, binary, name string) uint64 {
+func Symbol(t TB, binary, name string) uint64 {
 	t.Helper()
 	f, err := elf.Open(binary)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	defer f.Close()
 	syms, err := f.Symbols()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
 	}
 	for _, s := range syms {
 		if s.Name == name {
@@ -54,7 +64,7 @@ func Symbol(t testing.TB, binary, name string) uint64 {
 }
 
 // RequireQEMU skips the test when qemu-x86_64 is not installed.
-func RequireQEMU(t testing.TB) {
+func RequireQEMU(t TB) {
 	t.Helper()
 	if _, err := exec.LookPath("qemu-x86_64"); err != nil {
 		t.Skip("qemu-x86_64 not installed (make deps)")
@@ -96,7 +106,7 @@ func Children(name string) []int {
 
 // NoLeaks registers a cleanup that fails the test if a qemu child process
 // is still alive or a lockstep temp dir is left in dir when it ends.
-func NoLeaks(t testing.TB, tmp string) {
+func NoLeaks(t TB, tmp string) {
 	t.Helper()
 	t.Cleanup(func() {
 		deadline := time.Now().Add(2 * time.Second)

@@ -1,0 +1,139 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"lockstep/corpus"
+	"lockstep/harness"
+)
+
+// DefaultMaxSteps bounds corpus runs whose manifest sets no bound.
+const DefaultMaxSteps = 20_000_000
+
+// RunEntry builds a corpus entry (cached) and runs it in lockstep. opts
+// supplies everything but the program, its arguments and stdin.
+func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Options) (*Report, error) {
+	bin, err := b.Build(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	opts.Program, opts.Args = bin, e.Args
+	if e.Stdin != nil {
+		opts.Stdin = bytes.NewReader(e.Stdin)
+	}
+	if opts.Harness.MaxSteps == 0 {
+		opts.Harness.MaxSteps = e.MaxSteps
+		if opts.Harness.MaxSteps == 0 {
+			opts.Harness.MaxSteps = DefaultMaxSteps
+		}
+	}
+	return Run(ctx, opts)
+}
+
+// Check compares a run with an entry's recorded expectation and returns
+// nil when they match, or an error that says what changed.
+func Check(exp corpus.Expectation, res *harness.Result) error {
+	want := exp.Outcome
+	if want == "" {
+		want = "agree"
+	}
+	got := string(res.Outcome)
+	if got != want {
+		if want == "diverge" && got == "agree" {
+			return fmt.Errorf("the recorded divergence (%s) disappeared: the run agreed", describeExpectation(exp))
+		}
+		if res.Err != nil {
+			return fmt.Errorf("outcome %s (%v), want %s", got, res.Err, want)
+		}
+		return fmt.Errorf("outcome %s, want %s", got, want)
+	}
+	switch want {
+	case "agree", "unsupported":
+		if want == "agree" && (res.ExitStatus == nil || *res.ExitStatus != exp.ExitStatus) {
+			return fmt.Errorf("exit status %s, want %d", exitText(res), exp.ExitStatus)
+		}
+	case "fault":
+		if exp.Signal != 0 && res.Signal != exp.Signal {
+			return fmt.Errorf("fault with signal %d, want %d", res.Signal, exp.Signal)
+		}
+	case "diverge":
+		return checkDivergence(exp, res.Divergences[0])
+	}
+	return nil
+}
+
+func checkDivergence(exp corpus.Expectation, d harness.Divergence) error {
+	var diffs []string
+	field := func(name, want, got string) {
+		if want != "" && !strings.EqualFold(want, got) {
+			diffs = append(diffs, fmt.Sprintf("%s %q, recorded %q", name, got, want))
+		}
+	}
+	field("kind", exp.Kind, string(d.Kind))
+	field("instruction", exp.Instruction, d.Instruction.Text)
+	field("register", exp.Register, d.Register)
+	if exp.Address != "" {
+		want, err := strconv.ParseUint(strings.TrimPrefix(exp.Address, "0x"), 16, 64)
+		if err != nil || want != d.Address {
+			diffs = append(diffs, fmt.Sprintf("address %#x, recorded %s", d.Address, exp.Address))
+		}
+	}
+	ref, fol := valueText(d, d.Reference), valueText(d, d.Follower)
+	if exp.Reference != "" {
+		field("reference value", normHex(exp.Reference), normHex(ref))
+	}
+	if exp.Oracle != "" {
+		field("oracle value", normHex(exp.Oracle), normHex(fol))
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("the recorded divergence changed: %s", strings.Join(diffs, "; "))
+	}
+	return nil
+}
+
+// valueText renders a divergence value as the JSON report does.
+func valueText(d harness.Divergence, v []byte) string {
+	if d.Kind == harness.KindMemory {
+		return fmt.Sprintf("%x", v)
+	}
+	var b strings.Builder
+	for i := len(v) - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "%02x", v[i])
+	}
+	return b.String()
+}
+
+// normHex drops a 0x prefix and leading zeros so that recorded values
+// need not spell the register's width.
+func normHex(s string) string {
+	s = strings.TrimLeft(strings.TrimPrefix(strings.ToLower(s), "0x"), "0")
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+func describeExpectation(e corpus.Expectation) string {
+	parts := []string{e.Kind}
+	if e.Register != "" {
+		parts = append(parts, e.Register)
+	}
+	if e.Address != "" {
+		parts = append(parts, e.Address)
+	}
+	if e.Instruction != "" {
+		parts = append(parts, "at "+e.Instruction)
+	}
+	return strings.Join(parts, " ")
+}
+
+func exitText(res *harness.Result) string {
+	if res.ExitStatus == nil {
+		return "none"
+	}
+	return strconv.Itoa(*res.ExitStatus)
+}
