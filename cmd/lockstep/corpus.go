@@ -2,11 +2,147 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"lockstep/corpus"
+	"lockstep/session"
 )
 
 func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "lockstep corpus: not yet")
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run [flags]\n")
+		return exitError
+	}
+	fs := flag.NewFlagSet("corpus "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var labels stringList
+	fs.Var(&labels, "label", "only entries with this `label` (repeatable: any of them)")
+	all := fs.Bool("all", false, "include entries labelled long and entries the oracle cannot run")
+	jobs := fs.Int("j", 2, "entries to run at once")
+	verbose := fs.Bool("v", false, "print the report of every failing entry")
+	var q qemuFlags
+	q.register(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitError
+	}
+	entries, err := corpus.All()
+	if err != nil {
+		fmt.Fprintf(stderr, "lockstep corpus: %v\n", err)
+		return exitError
+	}
+	if len(labels) > 0 {
+		entries = corpus.Filter(entries, labels...)
+	} else if !*all && args[0] != "list" {
+		var def []corpus.Entry
+		for _, e := range entries {
+			if e.Default() {
+				def = append(def, e)
+			}
+		}
+		entries = def
+	}
+	b := &corpus.Builder{}
+	switch args[0] {
+	case "list":
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tLABELS\tEXPECT\tNOTE")
+		for _, e := range entries {
+			note := e.Skip
+			if note == "" {
+				note = e.Expect.Reason
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Labels, " "), outcomeOf(e), note)
+		}
+		tw.Flush()
+		return exitAgree
+	case "build":
+		paths, err := b.BuildAll(ctx, entries)
+		if err != nil {
+			fmt.Fprintf(stderr, "lockstep corpus build: %v\n", err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "%d entries built\n", len(paths))
+		return exitAgree
+	case "run":
+		return corpusRun(ctx, entries, b, q, *jobs, *verbose, stdout)
+	}
+	fmt.Fprintf(stderr, "lockstep corpus: unknown command %q\n", args[0])
 	return exitError
+}
+
+func outcomeOf(e corpus.Entry) string {
+	if e.Expect.Outcome == "" {
+		return "agree"
+	}
+	return e.Expect.Outcome
+}
+
+func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q qemuFlags, jobs int, verbose bool, stdout io.Writer) int {
+	type result struct {
+		line, report string
+		pass, skip   bool
+	}
+	results := make([]result, len(entries))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, jobs))
+	var mu sync.Mutex
+	for i, e := range entries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var r result
+			switch {
+			case e.Skip != "":
+				r = result{line: fmt.Sprintf("SKIP  %s: %s", e.Name, e.Skip), skip: true}
+			default:
+				start := time.Now()
+				rep, err := session.RunEntry(ctx, e, b, session.Options{QEMU: q.qemu, CPU: q.cpu})
+				switch {
+				case err != nil:
+					r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, err)
+				default:
+					if cerr := session.Check(e.Expect, rep.Result); cerr != nil {
+						r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, cerr)
+						var sb strings.Builder
+						rep.WriteText(&sb, rep.Layout, harnessStyle(stdout))
+						r.report = sb.String()
+					} else {
+						r = result{pass: true, line: fmt.Sprintf("ok    %s (%s, %d instructions, %.1fs)", e.Name, rep.Outcome, rep.Steps, time.Since(start).Seconds())}
+					}
+				}
+			}
+			mu.Lock()
+			results[i] = r
+			fmt.Fprintln(stdout, r.line)
+			if verbose && r.report != "" {
+				fmt.Fprintln(stdout, r.report)
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	var pass, fail, skip int
+	for _, r := range results {
+		switch {
+		case r.skip:
+			skip++
+		case r.pass:
+			pass++
+		default:
+			fail++
+		}
+	}
+	fmt.Fprintf(stdout, "corpus: %d passed, %d failed, %d skipped\n", pass, fail, skip)
+	if fail > 0 {
+		return exitDiverge
+	}
+	return exitAgree
 }

@@ -147,3 +147,5 @@ func exitStatus(res *harness.Result) int {
 	}
 	return exitError
 }
+
+func harnessStyle(w io.Writer) harness.Style { return harness.Style{Color: isTerminal(w)} }
