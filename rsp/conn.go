@@ -244,7 +244,7 @@ func (c *Conn) Close() error {
 	}
 	c.watchDone = nil
 	c.mu.Unlock()
-	if c.pendingAck && !c.noAck {
+	if c.pendingAck {
 		// Best effort: a stub blocked waiting for our ack (QEMU user
 		// mode) learns of the close either way.
 		c.nc.SetWriteDeadline(time.Now().Add(closeWait))
@@ -347,9 +347,13 @@ func (c *Conn) watch(ctx context.Context, done <-chan struct{}) {
 // stream can no longer be trusted.
 func (c *Conn) fail(ctx context.Context, cmd []byte, err error) error {
 	name := commandName(cmd)
+	dl, hasDeadline := ctx.Deadline()
 	switch {
 	case ctx.Err() != nil:
 		err = fmt.Errorf("rsp: %s: %w", name, ctx.Err())
+	case hasDeadline && errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl):
+		// The connection's timer can beat the context's own.
+		err = fmt.Errorf("rsp: %s: %w", name, context.DeadlineExceeded)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		err = fmt.Errorf("rsp: %s: no answer from the stub in time: %w", name, err)
 	case errors.Is(err, io.EOF):
@@ -364,7 +368,7 @@ func (c *Conn) fail(ctx context.Context, cmd []byte, err error) error {
 // frame builds the packet for cmd in c.out, preceded by a pending ack.
 func (c *Conn) frame(cmd []byte) error {
 	c.out = c.out[:0]
-	if c.pendingAck && !c.noAck {
+	if c.pendingAck {
 		c.out = append(c.out, '+')
 	}
 	c.frameStart = len(c.out)
@@ -435,7 +439,7 @@ func (c *Conn) send() error {
 // left pending, to travel with the next command.
 func (c *Conn) recv() ([]byte, error) {
 	for naks := 0; ; {
-		if c.pendingAck && !c.noAck {
+		if c.pendingAck {
 			// The stub may be blocked until it gets this ack.
 			if _, err := c.nc.Write([]byte{'+'}); err != nil {
 				return nil, err
