@@ -373,8 +373,9 @@ func (c *Conn) frame(cmd []byte) error {
 	}
 	c.frameStart = len(c.out)
 	c.out = AppendPacket(c.out, cmd)
-	// PacketSize counts the data between '$' and '#'.
-	if n := len(c.out) - c.frameStart - 4; n > c.packetSize && c.packetSize > 0 {
+	// PacketSize counts the data between '$' and '#', and stubs keep a
+	// byte for a terminator: QEMU takes at most PacketSize-1.
+	if n := len(c.out) - c.frameStart - 4; n >= c.packetSize && c.packetSize > 0 {
 		return fmt.Errorf("rsp: %s: command of %d bytes exceeds the stub's PacketSize %d", commandName(cmd), n, c.packetSize)
 	}
 	return nil

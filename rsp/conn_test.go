@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -399,10 +398,13 @@ func TestNoAckMode(t *testing.T) {
 func TestPacketSizeLimit(t *testing.T) {
 	c, _ := connect(t, nil, script(map[string]rsptest.Response{"ok": rsptest.Reply("OK")}))
 	ctx := testContext(t)
-	if _, err := c.Exchange(ctx, bytes.Repeat([]byte("a"), 0x1001)); err == nil || !strings.Contains(err.Error(), "PacketSize") {
+	if _, err := c.Exchange(ctx, bytes.Repeat([]byte("a"), 0x1000)); err == nil || !strings.Contains(err.Error(), "PacketSize") {
 		t.Errorf("oversized command: %v, want a PacketSize error", err)
 	}
-	// Nothing was sent: the Conn goes on.
+	// Nothing was sent: the Conn goes on, and the largest command passes.
+	if _, err := c.Exchange(ctx, bytes.Repeat([]byte("a"), 0xfff)); err != nil {
+		t.Errorf("command of PacketSize-1 bytes: %v", err)
+	}
 	if p, err := c.Exchange(ctx, []byte("ok")); err != nil || string(p) != "OK" {
 		t.Errorf("after the refused command: %q, %v", p, err)
 	}
@@ -420,6 +422,3 @@ func TestClose(t *testing.T) {
 		t.Error("Exchange after Close succeeded")
 	}
 }
-
-// Ensure the writer is usable as Output.
-var _ io.Writer = (*bytes.Buffer)(nil)

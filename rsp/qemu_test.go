@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -138,7 +139,14 @@ func (t *qemuTarget) dial(tb testing.TB) *rsp.Conn {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// QEMU creates the socket file (bind) a moment before it listens:
+	// until then, connecting is refused. Probing by connecting is not an
+	// option, as QEMU accepts a single connection.
 	c, err := rsp.Dial(ctx, "unix", t.sock)
+	for errors.Is(err, syscall.ECONNREFUSED) && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+		c, err = rsp.Dial(ctx, "unix", t.sock)
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
