@@ -210,17 +210,19 @@ func TestQEMU(t *testing.T) {
 	if err := c.ReadRegisters(ctx, snap.Regs); err != nil {
 		t.Fatal(err)
 	}
-	if rip, _ := snap.Uint64("rip"); rip != q.entry {
-		t.Fatalf("rip %#x at the start, want entry %#x", rip, q.entry)
+	rip, _ := snap.Uint64("rip")
+	if rip != q.entry || rip < q.textAt || rip >= q.textAt+uint64(len(q.text)) {
+		t.Fatalf("rip %#x at the start, want entry %#x in .text", rip, q.entry)
 	}
 
 	// Memory at rip is the program text; 0x1000 bytes take two packets.
-	code := make([]byte, len(q.text))
-	if err := c.ReadMemory(ctx, q.textAt, code); err != nil {
+	want := q.text[rip-q.textAt:]
+	code := make([]byte, len(want))
+	if err := c.ReadMemory(ctx, rip, code); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(code, q.text) {
-		t.Errorf("memory at %#x = % x, want % x", q.textAt, code, q.text)
+	if !bytes.Equal(code, want) {
+		t.Errorf("memory at rip %#x = % x, want % x", rip, code, want)
 	}
 	page := make([]byte, 0x1000)
 	pageAt := q.textAt &^ 0xfff
