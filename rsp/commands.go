@@ -176,6 +176,16 @@ func (c *Conn) Step(ctx context.Context) (Stop, error) {
 	return c.resume(ctx, 's', 0)
 }
 
+// StepWithSignal executes one instruction, delivering signal sig to the
+// target first (so a handler's first instruction, or the target's death,
+// follows).
+func (c *Conn) StepWithSignal(ctx context.Context, sig int) (Stop, error) {
+	if sig < 0 || sig > 0xff {
+		return Stop{}, fmt.Errorf("rsp: step: signal %d out of range", sig)
+	}
+	return c.resume(ctx, 'S', sig)
+}
+
 // Continue resumes the target until it stops. The wait is bounded like any
 // exchange (the context's deadline, or Timeout), so give long runs a context
 // with a suitable deadline.
@@ -205,13 +215,15 @@ func (c *Conn) resume(ctx context.Context, action byte, sig int) (Stop, error) {
 		supported = c.vcont.c
 	case 'C':
 		supported = c.vcont.C
+	case 'S':
+		supported = c.vcont.S
 	}
 	cmd := c.cmd[:0]
 	if supported {
 		cmd = append(cmd, "vCont;"...)
 	}
 	cmd = append(cmd, action)
-	if action == 'C' {
+	if action == 'C' || action == 'S' {
 		cmd = append(cmd, hexDigits[sig>>4], hexDigits[sig&15])
 	}
 	if supported && c.thread != "" {
@@ -241,6 +253,8 @@ func (c *Conn) queryVCont(ctx context.Context) error {
 			c.vcont.c = true
 		case "C":
 			c.vcont.C = true
+		case "S":
+			c.vcont.S = true
 		}
 	}
 	return nil

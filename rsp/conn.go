@@ -38,8 +38,8 @@ const (
 	closeWait = 100 * time.Millisecond
 )
 
-// Dialer holds the options for connecting to a stub. The zero value uses the
-// defaults above.
+// Dialer holds the options for connecting to a stub. Zero (or negative)
+// fields take the Default values.
 type Dialer struct {
 	// Timeout bounds each exchange whose context has no deadline (a
 	// context's deadline always wins). Zero means DefaultTimeout.
@@ -122,9 +122,10 @@ func (d *Dialer) NewConn(ctx context.Context, nc net.Conn) (*Conn, error) {
 	return c, nil
 }
 
-func orDefault[T comparable](v, def T) T {
+// orDefault returns v, or def when v is not positive (or empty).
+func orDefault[T int | time.Duration | string](v, def T) T {
 	var zero T
-	if v == zero {
+	if v <= zero {
 		return def
 	}
 	return v
@@ -157,7 +158,7 @@ type Conn struct {
 	packetSize int
 
 	vcontQueried bool
-	vcont        struct{ s, c, C bool }
+	vcont        struct{ s, S, c, C bool }
 	thread       string // thread of the last stop reply, "" if unknown
 
 	// watchDone is the Done channel of the context whose cancellation

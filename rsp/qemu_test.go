@@ -16,11 +16,15 @@ import (
 )
 
 // progSource is the guest for the QEMU tests: a short counted loop that
-// exits with status 7, or with -DFOREVER an endless loop for benchmarks.
+// exits with status 7; with -DFOREVER an endless loop for benchmarks; with
+// -DFAULT a read of address 0 first.
 const progSource = `
 	.globl _start
 	.text
 _start:
+#ifdef FAULT
+	mov 0, %rax
+#endif
 	mov $3, %ecx
 loop:
 	add $1, %rax
@@ -50,7 +54,8 @@ type qemuTarget struct {
 
 // startQEMU builds the guest, starts it under QEMU and waits for the stub's
 // socket. QEMU is killed and the temporary directory removed at cleanup.
-func startQEMU(tb testing.TB, forever bool) *qemuTarget {
+// define, if not empty, is a macro to define when building it.
+func startQEMU(tb testing.TB, define string) *qemuTarget {
 	tb.Helper()
 	qemu, err := exec.LookPath("qemu-x86_64")
 	if err != nil {
@@ -66,8 +71,8 @@ func startQEMU(tb testing.TB, forever bool) *qemuTarget {
 	}
 	t := &qemuTarget{prog: filepath.Join(dir, "prog"), sock: filepath.Join(dir, "gdb.sock"), exited: make(chan struct{})}
 	args := []string{"-nostdlib", "-static", "-o", t.prog, src}
-	if forever {
-		args = append([]string{"-DFOREVER"}, args...)
+	if define != "" {
+		args = append([]string{"-D" + define}, args...)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -169,7 +174,7 @@ func (t *qemuTarget) waitExit(tb testing.TB) {
 }
 
 func TestQEMU(t *testing.T) {
-	q := startQEMU(t, false)
+	q := startQEMU(t, "")
 	c := q.dial(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -293,7 +298,7 @@ func TestQEMU(t *testing.T) {
 }
 
 func TestQEMURunToExit(t *testing.T) {
-	q := startQEMU(t, false)
+	q := startQEMU(t, "")
 	c := q.dial(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -327,9 +332,31 @@ func TestQEMURunToExit(t *testing.T) {
 	q.waitExit(t)
 }
 
+func TestQEMUSignal(t *testing.T) {
+	q := startQEMU(t, "FAULT")
+	c := q.dial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stop, err := c.Step(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stop.Kind != rsp.StopSignal || stop.Signal != 11 {
+		t.Fatalf("Step over a read of address 0 = %v, want SIGSEGV", stop)
+	}
+	// Delivering the signal, which has no handler, kills the program.
+	if stop, err = c.StepWithSignal(ctx, stop.Signal); err != nil {
+		t.Fatal(err)
+	}
+	if stop.Kind != rsp.StopTerminated || stop.Signal != 11 {
+		t.Errorf("StepWithSignal(SIGSEGV) = %v, want terminated by SIGSEGV", stop)
+	}
+	q.waitExit(t)
+}
+
 // TestQEMUStepAllocs checks that the hot path allocates nothing.
 func TestQEMUStepAllocs(t *testing.T) {
-	q := startQEMU(t, true)
+	q := startQEMU(t, "FOREVER")
 	c := q.dial(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -360,7 +387,7 @@ func BenchmarkQEMUStep(b *testing.B) {
 		regs bool
 	}{{"Step", false}, {"StepReadRegisters", true}} {
 		b.Run(bc.name, func(b *testing.B) {
-			q := startQEMU(b, true)
+			q := startQEMU(b, "FOREVER")
 			c := q.dial(b)
 			ctx := context.Background()
 			layout, err := c.TargetDescription(ctx)

@@ -62,7 +62,7 @@ func resumeStub(vcont string, extra map[string]rsptest.Response) rsptest.Handler
 		switch {
 		case cmd == "vCont?":
 			return rsptest.Reply(vcont)
-		case cmd == "?", cmd == "s", cmd == "c", strings.HasPrefix(cmd, "C"):
+		case cmd == "?", cmd == "s", cmd == "c", strings.HasPrefix(cmd, "C"), strings.HasPrefix(cmd, "S"):
 			return rsptest.Reply("T05thread:p01.3816;")
 		case strings.HasPrefix(cmd, "vCont;"):
 			if strings.HasSuffix(cmd, ":1") {
@@ -81,10 +81,10 @@ func TestResume(t *testing.T) {
 		first bool // query '?' first, so the thread is known
 		want  []string
 	}{
-		{"vCont with thread", "vCont;c;C;s;S", true, []string{"?", "vCont?", "vCont;s:p01.3816", "vCont;c:p01.3816", "vCont;C0b:p01.3816"}},
-		{"vCont before any stop", "vCont;c;C;s;S", false, []string{"vCont?", "vCont;s", "vCont;c:p01.3816", "vCont;C0b:p01.3816"}},
-		{"no vCont", "", true, []string{"?", "vCont?", "s", "c", "C0b"}},
-		{"vCont without C", "vCont;c;s", true, []string{"?", "vCont?", "vCont;s:p01.3816", "vCont;c:p01.3816", "C0b"}},
+		{"vCont with thread", "vCont;c;C;s;S", true, []string{"?", "vCont?", "vCont;s:p01.3816", "vCont;c:p01.3816", "vCont;C0b:p01.3816", "vCont;S0a:p01.3816"}},
+		{"vCont before any stop", "vCont;c;C;s;S", false, []string{"vCont?", "vCont;s", "vCont;c:p01.3816", "vCont;C0b:p01.3816", "vCont;S0a:p01.3816"}},
+		{"no vCont", "", true, []string{"?", "vCont?", "s", "c", "C0b", "S0a"}},
+		{"vCont without C and S", "vCont;c;s", true, []string{"?", "vCont?", "vCont;s:p01.3816", "vCont;c:p01.3816", "C0b", "S0a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +99,7 @@ func TestResume(t *testing.T) {
 				func() (rsp.Stop, error) { return c.Step(ctx) },
 				func() (rsp.Stop, error) { return c.Continue(ctx) },
 				func() (rsp.Stop, error) { return c.ContinueWithSignal(ctx, 11) },
+				func() (rsp.Stop, error) { return c.StepWithSignal(ctx, 10) },
 			} {
 				s, err := f()
 				if err != nil {
@@ -139,5 +140,8 @@ func TestResumeReplies(t *testing.T) {
 	}
 	if _, err := c.ContinueWithSignal(ctx, 256); err == nil {
 		t.Error("signal 256 accepted")
+	}
+	if _, err := c.StepWithSignal(ctx, -1); err == nil {
+		t.Error("signal -1 accepted")
 	}
 }
