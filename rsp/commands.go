@@ -288,7 +288,7 @@ func (c *Conn) stopReply(ctx context.Context, cmd []byte) (Stop, error) {
 	if (s.Kind == StopExited || s.Kind == StopTerminated) && c.pendingAck {
 		// No command may follow, and QEMU only exits once it has
 		// the ack of this last packet.
-		if _, err := c.nc.Write([]byte{'+'}); err != nil {
+		if _, err := c.writeByte('+'); err != nil {
 			return Stop{}, c.fail(ctx, cmd, err)
 		}
 		c.pendingAck = false
@@ -327,7 +327,7 @@ func (c *Conn) Kill(ctx context.Context) error {
 		}
 		_, err = c.recv()
 		if err == nil && c.pendingAck {
-			_, err = c.nc.Write([]byte{'+'})
+			_, err = c.writeByte('+')
 			c.pendingAck = false
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {

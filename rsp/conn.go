@@ -140,6 +140,7 @@ type Conn struct {
 	out []byte // the last frame sent, after any leading ack
 	pkt []byte // the last payload received; Exchange's result aliases it
 	cmd []byte // scratch space for building commands
+	one [1]byte
 
 	frameStart int  // where the frame starts in out (after a leading '+')
 	pendingAck bool // the last packet received is not acknowledged yet
@@ -249,7 +250,7 @@ func (c *Conn) Close() error {
 		// Best effort: a stub blocked waiting for our ack (QEMU user
 		// mode) learns of the close either way.
 		c.nc.SetWriteDeadline(time.Now().Add(closeWait))
-		c.nc.Write([]byte{'+'})
+		c.writeByte('+')
 		c.pendingAck = false
 	}
 	if c.err == nil || c.err == errKilled {
@@ -418,7 +419,7 @@ func (c *Conn) send() error {
 			if _, _, err := c.readBody(); err != nil {
 				return err
 			}
-			if _, err := c.nc.Write([]byte{'+'}); err != nil {
+			if _, err := c.writeByte('+'); err != nil {
 				return err
 			}
 		case '%':
@@ -436,6 +437,12 @@ func (c *Conn) send() error {
 	}
 }
 
+// writeByte sends a lone acknowledgement without allocating.
+func (c *Conn) writeByte(b byte) (int, error) {
+	c.one[0] = b
+	return c.nc.Write(c.one[:])
+}
+
 // recv reads the next packet, asking for retransmission of corrupt ones,
 // and returns its decoded payload (aliasing c.pkt). The acknowledgement is
 // left pending, to travel with the next command.
@@ -443,7 +450,7 @@ func (c *Conn) recv() ([]byte, error) {
 	for naks := 0; ; {
 		if c.pendingAck {
 			// The stub may be blocked until it gets this ack.
-			if _, err := c.nc.Write([]byte{'+'}); err != nil {
+			if _, err := c.writeByte('+'); err != nil {
 				return nil, err
 			}
 			c.pendingAck = false
@@ -465,7 +472,7 @@ func (c *Conn) recv() ([]byte, error) {
 		if naks++; naks > c.maxRetries {
 			return nil, fmt.Errorf("%d %ss in a row from the stub", naks, errMalformed)
 		}
-		if _, err := c.nc.Write([]byte{'-'}); err != nil {
+		if _, err := c.writeByte('-'); err != nil {
 			return nil, err
 		}
 	}
