@@ -64,8 +64,7 @@ type Tracer struct {
 	mem     *machine.Map
 	brk     uint64
 
-	code   map[uint64][]byte // instruction bytes of non-writable pages
-	thread string            // of the last stop, for vCont with a signal
+	code map[uint64][]byte // instruction bytes of non-writable pages
 
 	steps, syscalls uint64
 	pending         int // a signal the guest stopped with, delivered by the next step
@@ -106,11 +105,10 @@ func Start(ctx context.Context, cfg Config) (_ *Tracer, err error) {
 	if t.ix, err = indexRegisters(t.layout); err != nil {
 		return nil, err
 	}
-	stop, err := t.conn.StopReason(ctx)
-	if err != nil {
+	// The initial stop reply names the thread that vCont steps.
+	if _, err := t.conn.StopReason(ctx); err != nil {
 		return nil, fmt.Errorf("qemutrace: initial stop: %w", err)
 	}
-	t.thread = stop.Thread
 	t.regs = t.layout.NewSnapshot()
 	if err := t.readRegisters(ctx); err != nil {
 		return nil, err
@@ -218,7 +216,7 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 	case t.pending != 0:
 		sig := t.pending
 		t.pending = 0
-		stop, err = t.stepWithSignal(ctx, sig)
+		stop, err = t.conn.StepWithSignal(ctx, sig)
 	default:
 		var isSys bool
 		if isSys, err = t.isSyscall(ctx, pc); err != nil {
@@ -246,9 +244,6 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 		t.ended = true
 		out.Kind, out.Signal = machine.Killed, stop.Signal
 	default:
-		if stop.Thread != "" {
-			t.thread = stop.Thread
-		}
 		if err := t.readRegisters(ctx); err != nil {
 			return machine.Stop{}, err
 		}
@@ -276,20 +271,6 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 	}
 	t.last = out
 	return out, nil
-}
-
-// stepWithSignal resumes the guest for one step, delivering sig (to its
-// handler, or killing it).
-func (t *Tracer) stepWithSignal(ctx context.Context, sig int) (rsp.Stop, error) {
-	cmd := fmt.Sprintf("vCont;S%02x", sig)
-	if t.thread != "" {
-		cmd += ":" + t.thread
-	}
-	reply, err := t.conn.Exchange(ctx, []byte(cmd))
-	if err != nil {
-		return rsp.Stop{}, err
-	}
-	return rsp.ParseStop(reply)
 }
 
 const (
