@@ -33,10 +33,7 @@ func BenchmarkTrace(b *testing.B) {
 	for range b.N {
 		floor = measure(func(tr *Tracer) error {
 			for range n {
-				if _, err := tr.conn.Step(ctx); err != nil {
-					return err
-				}
-				if err := tr.conn.ReadRegisters(ctx, tr.regs.Regs); err != nil {
+				if err := tr.StepRaw(ctx); err != nil {
 					return err
 				}
 			}

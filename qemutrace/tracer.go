@@ -453,3 +453,14 @@ func le64(b []byte) uint64 {
 	}
 	return v
 }
+
+// StepRaw is the floor of RSP stepping: one vCont;s and one 'g', without
+// the tracer's syscall handling, map following or bookkeeping. It exists
+// so that benchmarks can measure the floor next to real stepping; it must
+// not be mixed with Step on a program that makes syscalls.
+func (t *Tracer) StepRaw(ctx context.Context) error {
+	if _, err := t.conn.Step(ctx); err != nil {
+		return err
+	}
+	return t.conn.ReadRegisters(ctx, t.regs.Regs)
+}
