@@ -29,26 +29,26 @@ type process struct {
 	closeOnce sync.Once
 }
 
-// startProcess launches QEMU and waits for its gdbstub socket.
-func startProcess(ctx context.Context, cfg *Config) (*process, error) {
+// startProcess launches QEMU and connects to its gdbstub.
+func startProcess(ctx context.Context, cfg *Config) (*process, net.Conn, error) {
 	qemu := cfg.QEMU
 	if qemu == "" {
 		qemu = "qemu-x86_64"
 	}
 	qemuPath, err := exec.LookPath(qemu)
 	if err != nil {
-		return nil, fmt.Errorf("qemutrace: QEMU binary: %w", err)
+		return nil, nil, fmt.Errorf("qemutrace: QEMU binary: %w", err)
 	}
 	if err := checkProgram(cfg.Program); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir, err := os.MkdirTemp(cfg.TempDir, "lockstep-qemu-")
 	if err != nil {
-		return nil, fmt.Errorf("qemutrace: private directory: %w", err)
+		return nil, nil, fmt.Errorf("qemutrace: private directory: %w", err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("qemutrace: private directory: %w", err)
+		return nil, nil, fmt.Errorf("qemutrace: private directory: %w", err)
 	}
 	p := &process{
 		dir:     dir,
@@ -87,7 +87,7 @@ func startProcess(ctx context.Context, cfg *Config) (*process, error) {
 	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("qemutrace: start %s: %w", qemu, err)
+		return nil, nil, fmt.Errorf("qemutrace: start %s: %w", qemu, err)
 	}
 	p.cmd = cmd
 	go func() {
@@ -103,9 +103,14 @@ func startProcess(ctx context.Context, cfg *Config) (*process, error) {
 	defer cancel()
 	if err := p.waitSocket(wctx); err != nil {
 		p.close()
-		return nil, err
+		return nil, nil, err
 	}
-	return p, nil
+	nc, err := p.dial(wctx)
+	if err != nil {
+		p.close()
+		return nil, nil, fmt.Errorf("qemutrace: connect to gdbstub: %w", err)
+	}
+	return p, nc, nil
 }
 
 // checkProgram gives a clear error for a missing, unreadable or non-ELF
@@ -152,10 +157,24 @@ func (p *process) waitSocket(ctx context.Context) error {
 	}
 }
 
-// dial connects to the stub's socket.
+// dial connects to the stub's socket. QEMU creates the socket file a
+// moment before it listens, and accepts one connection only, so a refused
+// connection is retried until ctx ends or QEMU dies.
 func (p *process) dial(ctx context.Context) (net.Conn, error) {
 	var d net.Dialer
-	return d.DialContext(ctx, "unix", p.sock)
+	for {
+		c, err := d.DialContext(ctx, "unix", p.sock)
+		if err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
+			return c, err
+		}
+		select {
+		case <-p.done:
+			return nil, fmt.Errorf("QEMU exited (%v): %s", p.waitErr, p.stderr.String())
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (last: %v)", ctx.Err(), err)
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
 }
 
 // exited reports whether QEMU has been reaped.

@@ -81,7 +81,7 @@ type regIndex struct {
 
 // Start launches the program under QEMU, stopped at its first instruction.
 func Start(ctx context.Context, cfg Config) (_ *Tracer, err error) {
-	proc, err := startProcess(ctx, &cfg)
+	proc, nc, err := startProcess(ctx, &cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -91,12 +91,7 @@ func Start(ctx context.Context, cfg Config) (_ *Tracer, err error) {
 			t.Close()
 		}
 	}()
-	nc, err := proc.dial(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("qemutrace: connect to gdbstub: %w", err)
-	}
 	if t.conn, err = rsp.NewConn(ctx, nc); err != nil {
-		nc.Close()
 		return nil, fmt.Errorf("qemutrace: gdbstub handshake: %w", err)
 	}
 	if t.layout, err = t.conn.TargetDescription(ctx); err != nil {
