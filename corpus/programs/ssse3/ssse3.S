@@ -1,0 +1,77 @@
+# SSSE3 over every pair of a table of vectors: PSHUFB (a control byte with
+# bit 7 set writes zero), PALIGNR with offsets 0, 1, 8, 15, 16, 17 and 32
+# (offsets of 32 and above give zero), PHADDW/D, PHADDSW (saturating),
+# PHSUBW/D, PHSUBSW, PABSB/W/D (the most negative value stays negative),
+# PSIGNB/W/D, PMADDUBSW (unsigned times signed, saturating), PMULHRSW
+# (rounded high half).
+	.section .note.GNU-stack,"",@progbits
+
+	.data
+	.balign 16
+vecs:	.quad	0x0706050403020100, 0x0f0e0d0c0b0a0908
+	.quad	0x8000000000000000, 0xffffffffffffffff
+	.quad	0x7f7f80807fff8000, 0x7fffffff80000001
+	.quad	0x8f1e2d3c4b5a6978, 0x0102038485868788
+	.quad	0x0123456789abcdef, 0xfedcba9876543210
+	.quad	0x0000000000000000, 0x0101010101010101
+vecs_end:
+	.set NV, (vecs_end - vecs) / 16
+
+	.bss
+	.balign 64
+out:	.skip	1 << 16
+
+	.text
+.macro PUT reg
+	movdqu	%\reg, (%rdi)
+	addq	$16, %rdi
+.endm
+
+	.globl _start
+_start:
+	leaq	out(%rip), %rdi
+	xorl	%r12d, %r12d
+outer:
+	movq	%r12, %r8
+	shlq	$4, %r8
+	xorl	%r13d, %r13d
+inner:
+	movq	%r13, %r9
+	shlq	$4, %r9
+	movdqa	vecs(%r9), %xmm1
+	.irp op, pshufb, phaddw, phaddd, phaddsw, phsubw, phsubd, phsubsw, psignb, psignw, psignd, pmaddubsw, pmulhrsw
+	movdqa	vecs(%r8), %xmm0
+	\op	%xmm1, %xmm0
+	PUT	xmm0
+	.endr
+	.irp n, 0, 1, 8, 15, 16, 17, 32
+	movdqa	vecs(%r8), %xmm0
+	palignr	$\n, %xmm1, %xmm0
+	PUT	xmm0
+	.endr
+	movdqa	vecs(%r8), %xmm0
+	pshufb	vecs(%r9), %xmm0
+	PUT	xmm0
+	incq	%r13
+	cmpq	$NV, %r13
+	jb	inner
+	pabsb	vecs(%r8), %xmm0
+	PUT	xmm0
+	pabsw	vecs(%r8), %xmm0
+	PUT	xmm0
+	movdqa	vecs(%r8), %xmm1
+	pabsd	%xmm1, %xmm0
+	PUT	xmm0
+	incq	%r12
+	cmpq	$NV, %r12
+	jb	outer
+
+	leaq	out(%rip), %rsi		# write(1, out, len)
+	movq	%rdi, %rdx
+	subq	%rsi, %rdx
+	movl	$1, %edi
+	movl	$1, %eax
+	syscall
+	movl	$60, %eax		# exit(0)
+	xorl	%edi, %edi
+	syscall
