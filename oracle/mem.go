@@ -1,0 +1,355 @@
+package oracle
+
+/*
+#cgo pkg-config: unicorn
+#include <stdlib.h>
+#include "mem.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime/cgo"
+	"sort"
+	"syscall"
+	"unsafe"
+
+	"lockstep/machine"
+	"lockstep/unicorn"
+)
+
+// Guest memory layout of the oracle.
+//
+// Unicorn's memory map mirrors the program's map region by region (split at
+// 1 GiB boundaries), with the program's permissions: Unicorn itself raises
+// the unmapped and protection faults. Unicorn cannot hold one region per
+// page (QEMU's physical map allows about 4000 sections), so laziness is
+// per page inside the regions instead: every region is backed by host
+// memory the oracle owns (a 1 GiB PROT_NONE reservation per area, opened
+// read-write where the guest has mappings), a bitmap says which pages hold
+// content fetched from the program, and a C hook on every data access
+// fetches a missing page before the access proceeds. Instruction bytes are
+// fetched by Step before it runs the instruction.
+
+const (
+	pageSize  = 1 << C.LM_PAGE_SHIFT
+	pageMask  = pageSize - 1
+	areaShift = C.LM_AREA_SHIFT
+	areaSize  = 1 << areaShift
+	areaMask  = areaSize - 1
+
+	// maxRegions bounds Unicorn's map: QEMU 5's physical map asserts at
+	// 4096 sections.
+	maxRegions = 3500
+)
+
+// area is 1 GiB of guest address space backed by host memory.
+type area struct {
+	c   *C.lm_area
+	mem []byte // host reservation; pages are PROT_NONE unless mapped
+}
+
+// ucRegion is a region of Unicorn's map.
+type ucRegion struct {
+	start, end uint64
+	prot       unicorn.Prot
+}
+
+// memory is the oracle's lazily fetched copy of the program's memory.
+type memory struct {
+	s       *C.lm_state
+	handle  cgo.Handle
+	areas   map[uint64]*area // by guest base
+	regions []ucRegion       // Unicorn's map, sorted
+	dirty   map[uint64]struct{}
+}
+
+func newMemory(owner any) (*memory, error) {
+	s := C.lm_new()
+	if s == nil {
+		return nil, fmt.Errorf("oracle: out of memory for the page tables")
+	}
+	m := &memory{s: s, areas: make(map[uint64]*area), dirty: make(map[uint64]struct{})}
+	m.handle = cgo.NewHandle(owner)
+	s.handle = C.uintptr_t(m.handle)
+	return m, nil
+}
+
+// close releases host memory and C state. Unicorn must be closed first,
+// since its map points into the areas.
+func (m *memory) close() {
+	for _, a := range m.areas {
+		syscall.Munmap(a.mem)
+		C.free(unsafe.Pointer(a.c))
+	}
+	m.areas = nil
+	if m.s != nil {
+		C.lm_free(m.s)
+		m.s = nil
+	}
+	if m.handle != 0 {
+		m.handle.Delete()
+		m.handle = 0
+	}
+}
+
+// area returns the area holding addr, reserving it if create is set.
+func (m *memory) area(addr uint64, create bool) (*area, error) {
+	base := addr &^ areaMask
+	if a := m.areas[base]; a != nil || !create {
+		return a, nil
+	}
+	k := base >> areaShift
+	if k >= C.LM_TOP_AREAS && int(m.s.nhigh) >= C.LM_HIGH_AREAS {
+		return nil, fmt.Errorf("oracle: more than %d mapped 1 GiB areas above the user half", C.LM_HIGH_AREAS)
+	}
+	mem, err := syscall.Mmap(-1, 0, areaSize, syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
+	if err != nil {
+		return nil, fmt.Errorf("oracle: reserve host memory for %#x: %w", base, err)
+	}
+	c := (*C.lm_area)(C.calloc(1, C.size_t(unsafe.Sizeof(C.lm_area{}))))
+	if c == nil {
+		syscall.Munmap(mem)
+		return nil, fmt.Errorf("oracle: out of memory for the page tables")
+	}
+	c.base = C.uint64_t(base)
+	c.host = (*C.uint8_t)(unsafe.Pointer(&mem[0]))
+	if k < C.LM_TOP_AREAS {
+		unsafe.Slice(m.s.top, C.LM_TOP_AREAS)[k] = c
+	} else {
+		m.s.high[m.s.nhigh] = c
+		m.s.nhigh++
+	}
+	a := &area{c: c, mem: mem}
+	m.areas[base] = a
+	return a, nil
+}
+
+func (a *area) bit(addr uint64) (word *C.uint64_t, mask C.uint64_t) {
+	p := (addr - uint64(a.c.base)) >> C.LM_PAGE_SHIFT
+	return &a.c.present[p>>6], 1 << (p & 63)
+}
+
+// present reports whether the page holding addr has fetched content.
+func (m *memory) present(addr uint64) bool {
+	a := m.areas[addr&^areaMask]
+	if a == nil {
+		return false
+	}
+	w, bit := a.bit(addr)
+	return *w&bit != 0
+}
+
+func (m *memory) setPresent(addr uint64) {
+	if a := m.areas[addr&^areaMask]; a != nil {
+		w, bit := a.bit(addr)
+		*w |= bit
+	}
+}
+
+// page returns the host memory of the page holding addr (whose area must
+// exist).
+func (m *memory) page(addr uint64) []byte {
+	a := m.areas[addr&^areaMask]
+	off := (addr & areaMask) &^ pageMask
+	return a.mem[off : off+pageSize : off+pageSize]
+}
+
+// forget drops the content of the pages in [start, end): they are absent
+// (fetched again on access) and clean.
+func (m *memory) forget(start, end uint64) {
+	if end <= start {
+		return
+	}
+	last := end - 1 // inclusive, so the top of the address space works
+	for base, a := range m.areas {
+		lo, hi := max(start, base), min(last, base+areaMask)
+		if lo > hi {
+			continue
+		}
+		a.clear((lo-base)>>C.LM_PAGE_SHIFT, (hi-base)>>C.LM_PAGE_SHIFT)
+	}
+	for p := range m.dirty {
+		if p >= start&^pageMask && p <= last {
+			delete(m.dirty, p)
+		}
+	}
+}
+
+// clear marks pages i0..i1 (inclusive, area-relative) absent.
+func (a *area) clear(i0, i1 uint64) {
+	words := unsafe.Slice(&a.c.present[0], len(a.c.present))
+	for i := i0; i <= i1; {
+		if i&63 == 0 && i+63 <= i1 {
+			words[i>>6] = 0
+			i += 64
+			continue
+		}
+		words[i>>6] &^= 1 << (i & 63)
+		i++
+	}
+}
+
+// hostProtect changes the host protection of [start, end) (within one
+// area): read-write while the guest maps it, none otherwise, with the
+// content discarded.
+func (m *memory) hostProtect(start, end uint64, mapped bool) error {
+	a := m.areas[start&^areaMask]
+	if a == nil {
+		return nil
+	}
+	b := a.mem[start&areaMask : (end-1)&areaMask+1]
+	if mapped {
+		return syscall.Mprotect(b, syscall.PROT_READ|syscall.PROT_WRITE)
+	}
+	if err := syscall.Madvise(b, syscall.MADV_DONTNEED); err != nil {
+		return err
+	}
+	return syscall.Mprotect(b, syscall.PROT_NONE)
+}
+
+// ucProt converts the program's permissions to Unicorn's with x86 paging
+// semantics: a writable or executable page is also readable.
+func ucProt(p machine.Perm) unicorn.Prot {
+	var u unicorn.Prot
+	if p&(machine.PermRead|machine.PermWrite|machine.PermExec) != 0 {
+		u |= unicorn.ProtRead
+	}
+	if p&machine.PermWrite != 0 {
+		u |= unicorn.ProtWrite
+	}
+	if p&machine.PermExec != 0 {
+		u |= unicorn.ProtExec
+	}
+	return u
+}
+
+// wanted is the Unicorn map for a program map: its regions split at area
+// boundaries.
+func wanted(mp *machine.Map) ([]ucRegion, error) {
+	var out []ucRegion
+	for _, r := range mp.Regions() {
+		if r.Start&pageMask != 0 || r.End&pageMask != 0 {
+			return nil, fmt.Errorf("oracle: region %v is not page aligned", r)
+		}
+		for s := r.Start; s < r.End; {
+			e := min(r.End, (s&^areaMask)+areaSize)
+			if e == 0 { // the last area of the address space
+				e = r.End
+			}
+			out = append(out, ucRegion{s, e, ucProt(r.Perm)})
+			if e <= s {
+				break
+			}
+			s = e
+		}
+	}
+	if len(out) > maxRegions {
+		return nil, fmt.Errorf("oracle: %d memory regions, Unicorn supports about %d", len(out), maxRegions)
+	}
+	return out, nil
+}
+
+// apply makes Unicorn's map mirror mp. Pages that stay mapped keep their
+// content even when their permissions change; pages that are no longer
+// mapped are forgotten.
+func (m *memory) apply(eng *unicorn.Engine, mp *machine.Map) error {
+	want, err := wanted(mp)
+	if err != nil {
+		return err
+	}
+	keep := make(map[ucRegion]bool, len(want))
+	for _, r := range want {
+		keep[r] = true
+	}
+	var gone []ucRegion
+	for _, r := range m.regions {
+		if keep[r] {
+			delete(keep, r) // already mapped as wanted
+			continue
+		}
+		if err := eng.MemUnmap(r.start, r.end-r.start); err != nil {
+			return fmt.Errorf("oracle: unmap %#x-%#x: %w", r.start, r.end, err)
+		}
+		gone = append(gone, r)
+	}
+	// Forget what is no longer mapped at all and give the host memory
+	// back.
+	for _, r := range gone {
+		for _, hole := range subtract(r, want) {
+			m.forget(hole.start, hole.end)
+			if err := m.hostProtect(hole.start, hole.end, false); err != nil {
+				return fmt.Errorf("oracle: release host memory: %w", err)
+			}
+		}
+	}
+	for _, r := range want {
+		if !keep[r] {
+			continue
+		}
+		a, err := m.area(r.start, true)
+		if err != nil {
+			return err
+		}
+		if err := m.hostProtect(r.start, r.end, true); err != nil {
+			return fmt.Errorf("oracle: open host memory: %w", err)
+		}
+		ptr := unsafe.Pointer(&a.mem[r.start&areaMask])
+		if err := eng.MemMapPtr(r.start, r.end-r.start, r.prot, ptr); err != nil {
+			return fmt.Errorf("oracle: map %#x-%#x: %w", r.start, r.end, err)
+		}
+	}
+	m.regions = want
+	return nil
+}
+
+// subtract returns the parts of r not covered by the sorted regions rs.
+func subtract(r ucRegion, rs []ucRegion) []ucRegion {
+	var out []ucRegion
+	cur := r.start
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].end > r.start })
+	for ; i < len(rs) && rs[i].start < r.end && cur < r.end; i++ {
+		if rs[i].start > cur {
+			out = append(out, ucRegion{cur, rs[i].start, 0})
+		}
+		cur = max(cur, rs[i].end)
+	}
+	if cur < r.end {
+		out = append(out, ucRegion{cur, r.end, 0})
+	}
+	return out
+}
+
+// writes returns the write log of the current step.
+func (m *memory) writes() []C.lm_write {
+	return unsafe.Slice(&m.s.writes[0], int(m.s.nwrites))
+}
+
+func (m *memory) oldBytes(w *C.lm_write) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(&m.s.oldbytes[w.old])), int(w.size))
+}
+
+func (m *memory) resetLog() {
+	m.s.nwrites, m.s.oldlen, m.s.overflow = 0, 0, 0
+}
+
+// read copies fetched memory at addr into p; it fails on a page that has
+// not been fetched.
+func (m *memory) read(addr uint64, p []byte) error {
+	for len(p) > 0 {
+		if !m.present(addr) {
+			return fmt.Errorf("oracle: page %#x is not cached", addr&^pageMask)
+		}
+		pg := m.page(addr)
+		n := copy(p, pg[addr&pageMask:])
+		p = p[n:]
+		addr += uint64(n)
+	}
+	return nil
+}
+
+//export oracleMiss
+func oracleMiss(handle C.uintptr_t, page C.uint64_t) {
+	o := cgo.Handle(handle).Value().(*Oracle)
+	o.miss(uint64(page))
+}
