@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -35,6 +36,7 @@ type Builder struct {
 
 	mu       sync.Mutex
 	versions map[string]string // CC -> `CC --version` output
+	sources  fs.FS             // where Entry.Source is read; nil: the embedded corpus
 }
 
 // DefaultCacheDir returns $LOCKSTEP_CACHE if set, else the "lockstep/corpus"
@@ -133,9 +135,13 @@ func (b *Builder) Build(ctx context.Context, e Entry) (string, error) {
 	if err := checkBuild(&e); err != nil {
 		return "", err
 	}
-	src, err := e.ReadSource()
+	sources := b.sources
+	if sources == nil {
+		sources = programs
+	}
+	src, err := fs.ReadFile(sources, e.Source)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("corpus: source of %s: %w", e.Name, err)
 	}
 	version, err := b.ccVersion(ctx)
 	if err != nil {

@@ -10,6 +10,7 @@
 package corpus
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -367,9 +368,9 @@ func (e *Entry) set(key, value string) error {
 	case "build":
 		e.Build, err = ParseBuildKind(value)
 	case "cflags":
-		e.CFlags = strings.Fields(value)
+		e.CFlags = fields(value)
 	case "args":
-		e.Args = strings.Fields(value)
+		e.Args = fields(value)
 	case "stdin":
 		e.Stdin, err = unescape(value)
 	case "labels":
@@ -467,6 +468,15 @@ func (e *Entry) check(seen map[string]int) error {
 	return nil
 }
 
+// fields splits a space-separated list; an empty list is nil.
+func fields(value string) []string {
+	f := strings.Fields(value)
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
 func parseLabels(value string) ([]string, error) {
 	fields := strings.Fields(value)
 	if len(fields) == 0 {
@@ -536,4 +546,71 @@ func unescape(value string) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// Manifest renders e as the text of a .case file that Parse reads back
+// into an equal Entry: keys in a fixed order, defaults left out. It is how
+// a tool that learns an entry's divergence values can write them back.
+func (e Entry) Manifest() ([]byte, error) {
+	var b bytes.Buffer
+	put := func(key, value string) error {
+		if strings.ContainsAny(value, "\n") || value != strings.TrimSpace(value) {
+			return fmt.Errorf("corpus: %s: %s value %q cannot be written on one line", e.Name, key, value)
+		}
+		fmt.Fprintf(&b, "%s: %s\n", key, value)
+		return nil
+	}
+	x := e.Expect
+	type kv struct{ key, value string }
+	var kvs []kv
+	if e.Source != "" {
+		kvs = append(kvs, kv{"source", path.Base(e.Source)})
+	}
+	if e.Build != BuildDefault {
+		kvs = append(kvs, kv{"build", e.Build.String()})
+	}
+	if len(e.CFlags) > 0 {
+		kvs = append(kvs, kv{"cflags", strings.Join(e.CFlags, " ")})
+	}
+	kvs = append(kvs, kv{"labels", strings.Join(e.Labels, " ")})
+	if len(e.Args) > 0 {
+		kvs = append(kvs, kv{"args", strings.Join(e.Args, " ")})
+	}
+	if e.Stdin != nil {
+		kvs = append(kvs, kv{"stdin", escape(e.Stdin)})
+	}
+	if x.Outcome != "" && x.Outcome != Agree {
+		kvs = append(kvs, kv{"expect", x.Outcome})
+	}
+	if x.ExitStatus != 0 {
+		kvs = append(kvs, kv{"exit", strconv.Itoa(x.ExitStatus)})
+	}
+	if x.Signal != 0 {
+		kvs = append(kvs, kv{"signal", strconv.Itoa(x.Signal)})
+	}
+	for _, f := range []kv{
+		{"divergence.kind", x.Kind}, {"divergence.instruction", x.Instruction},
+		{"divergence.register", x.Register}, {"divergence.address", x.Address},
+		{"divergence.reference", x.Reference}, {"divergence.oracle", x.Oracle},
+		{"reason", x.Reason}, {"skip", e.Skip},
+	} {
+		if f.value != "" {
+			kvs = append(kvs, f)
+		}
+	}
+	if e.MaxSteps != 0 {
+		kvs = append(kvs, kv{"max-steps", strconv.FormatUint(e.MaxSteps, 10)})
+	}
+	for _, f := range kvs {
+		if err := put(f.key, f.value); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// escape is the inverse of unescape.
+func escape(data []byte) string {
+	r := strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\t", "\\t")
+	return r.Replace(string(data))
 }
