@@ -52,7 +52,7 @@ func Features() []Feature {
 		{"SSE, SSE2, SSE3, SSSE3, SSE4.1, SSE4.2", true, "legacy encodings; the oracle checks the 16-byte alignment of m128 operands itself (#GP, SIGSEGV), since Unicorn does not"},
 		{"AES-NI", true, "legacy encodings"},
 		{"LZCNT, TZCNT", true, "with abm and bmi1 on, as QEMUCPU keeps them"},
-		{"BMI1", true, "andn, bextr, blsi, blsmsk, blsr, tzcnt"},
+		{"BMI1", true, "andn, bextr, blsi, blsmsk, blsr, tzcnt; BLSI's CF is corrected by the oracle (Unicorn, like QEMU 7.2, computes it as for BLSR)"},
 		{"BMI2", true, "bzhi, mulx, rorx, sarx, shlx, shrx"},
 		{"BMI2 PDEP/PEXT", false, "Unicorn 2.0.1 swaps the two source operands; reported Unsupported"},
 		{"ADX", true, "adcx, adox"},
@@ -69,5 +69,6 @@ func Features() []Feature {
 		{"alignment check", false, "CR0.AM is off: EFLAGS.AC never raises #AC (QEMU 7.2 does not either)"},
 		{"non-canonical addresses", false, "reported as page faults (SIGSEGV with the address) where hardware raises #GP (si_addr 0) or, for stack accesses, #SS (SIGBUS)"},
 		{"trap flag", true, "a TF set by the program raises #DB (SIGTRAP) after the next instruction"},
+		{"self-modifying code", true, "stores into code are seen by the next fetch, including into the instruction stream being run"},
 	}
 }

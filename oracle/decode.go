@@ -43,7 +43,8 @@ type insn struct {
 	rep     bool // string instruction with a rep/repe/repne prefix
 	addr32  bool // 0x67 address-size prefix
 	segLoad bool // may load a segment register or read a descriptor table
-	fpu     bool // may change x87, MMX or SSE state (conservative)
+	x87     bool // may change x87 or MMX state (conservative)
+	sse     bool // may change SSE state (conservative)
 	align16 bool // legacy SSE with a 16-byte memory operand that must be aligned
 	blsi    bool // BLSI, whose CF Unicorn gets wrong
 
@@ -329,7 +330,9 @@ prefixes:
 		in.len = i // raises #UD; Unicorn reports it invalid
 		return in
 	}
-	in.fpu = attr&aFPU != 0
+	if attr&aFPU != 0 {
+		in.x87, in.sse = fpuKind(m, op, mp)
+	}
 	in.segLoad = attr&aSeg != 0
 	in.rep = attr&aStr != 0 && last != 0
 
@@ -414,9 +417,8 @@ prefixes:
 				}
 				sib := b[i]
 				i++
-				in.mem.scale = sib >> 6
 				if idx := int8(sib>>3&7) | int8(rex&2)<<2; idx != 4 {
-					in.mem.index = idx
+					in.mem.index, in.mem.scale = idx, sib>>6
 				}
 				base := sib & 7
 				if base == 5 && mod == 0 {
@@ -444,7 +446,7 @@ prefixes:
 				in.mem.disp = int64(int32(uint32(b[i]) | uint32(b[i+1])<<8 | uint32(b[i+2])<<16 | uint32(b[i+3])<<24))
 				i += 4
 			}
-			if m >= 1 && in.fpu && align16(m, op, mp) {
+			if m >= 1 && in.sse && align16(m, op, mp) {
 				in.align16 = true
 			}
 		}
@@ -453,7 +455,7 @@ prefixes:
 	case attr&aI8 != 0:
 		i++
 	case attr&aIz != 0:
-		if p66 {
+		if p66 && rex&8 == 0 { // REX.W wins over 0x66
 			i += 2
 		} else {
 			i += 4
@@ -488,6 +490,29 @@ prefixes:
 	}
 	in.len = i
 	return in
+}
+
+// fpuKind says which register state an x87/MMX/SSE opcode may change:
+// the x87 registers (which MMX aliases, with the tag word and TOP) or the
+// SSE registers. The MMX forms of the 0F map are the unprefixed ones.
+func fpuKind(m int, op, mp byte) (x87, sse bool) {
+	switch {
+	case m == 0:
+		return true, false
+	case m == 1 && (op == 0x0e || op == 0x0f || op == 0x77): // femms, 3DNow!, emms
+		return true, false
+	case m == 1 && op == 0xae: // fxrstor, ldmxcsr...
+		return true, true
+	case m == 1 && mp == 0 && (op == 0x2a || op == 0x2c || op == 0x2d): // cvtpi2ps, cvt(t)ps2pi
+		return true, true
+	case m == 1 && op == 0xd6 && mp != 0x66: // movq2dq, movdq2q
+		return true, true
+	case m == 1 && mp == 0 && (op >= 0x60 && op <= 0x7f || op == 0xc4 || op == 0xc5 || op >= 0xd0):
+		return true, false
+	case m == 2 && mp == 0 && op <= 0x1e, m == 3 && mp == 0 && op == 0x0f: // SSSE3 on MMX registers
+		return true, false
+	}
+	return false, true
 }
 
 func isLegacyPrefix(c byte) bool {

@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"fmt"
+	"math/bits"
 	"runtime/cgo"
 	"sort"
 	"syscall"
@@ -45,8 +46,9 @@ const (
 
 // area is 1 GiB of guest address space backed by host memory.
 type area struct {
-	c   *C.lm_area
-	mem []byte // host reservation; pages are PROT_NONE unless mapped
+	c     *C.lm_area
+	mem   []byte   // host reservation; pages are PROT_NONE unless mapped
+	dirty []uint64 // pages written since fetched, a bit per page
 }
 
 // ucRegion is a region of Unicorn's map.
@@ -60,8 +62,8 @@ type memory struct {
 	s       *C.lm_state
 	handle  cgo.Handle
 	areas   map[uint64]*area // by guest base
+	last    *area            // the area looked up last
 	regions []ucRegion       // Unicorn's map, sorted
-	dirty   map[uint64]struct{}
 }
 
 func newMemory(owner any) (*memory, error) {
@@ -69,7 +71,7 @@ func newMemory(owner any) (*memory, error) {
 	if s == nil {
 		return nil, fmt.Errorf("oracle: out of memory for the page tables")
 	}
-	m := &memory{s: s, areas: make(map[uint64]*area), dirty: make(map[uint64]struct{})}
+	m := &memory{s: s, areas: make(map[uint64]*area)}
 	m.handle = cgo.NewHandle(owner)
 	s.handle = C.uintptr_t(m.handle)
 	return m, nil
@@ -82,7 +84,7 @@ func (m *memory) close() {
 		syscall.Munmap(a.mem)
 		C.free(unsafe.Pointer(a.c))
 	}
-	m.areas = nil
+	m.areas, m.last = nil, nil
 	if m.s != nil {
 		C.lm_free(m.s)
 		m.s = nil
@@ -120,7 +122,7 @@ func (m *memory) area(addr uint64, create bool) (*area, error) {
 		m.s.high[m.s.nhigh] = c
 		m.s.nhigh++
 	}
-	a := &area{c: c, mem: mem}
+	a := &area{c: c, mem: mem, dirty: make([]uint64, C.LM_AREA_PAGES/64)}
 	m.areas[base] = a
 	return a, nil
 }
@@ -130,9 +132,22 @@ func (a *area) bit(addr uint64) (word *C.uint64_t, mask C.uint64_t) {
 	return &a.c.present[p>>6], 1 << (p & 63)
 }
 
+// lookup returns the area holding addr, or nil.
+func (m *memory) lookup(addr uint64) *area {
+	base := addr &^ areaMask
+	if m.last != nil && uint64(m.last.c.base) == base {
+		return m.last
+	}
+	a := m.areas[base]
+	if a != nil {
+		m.last = a
+	}
+	return a
+}
+
 // present reports whether the page holding addr has fetched content.
 func (m *memory) present(addr uint64) bool {
-	a := m.areas[addr&^areaMask]
+	a := m.lookup(addr)
 	if a == nil {
 		return false
 	}
@@ -141,7 +156,7 @@ func (m *memory) present(addr uint64) bool {
 }
 
 func (m *memory) setPresent(addr uint64) {
-	if a := m.areas[addr&^areaMask]; a != nil {
+	if a := m.lookup(addr); a != nil {
 		w, bit := a.bit(addr)
 		*w |= bit
 	}
@@ -150,7 +165,7 @@ func (m *memory) setPresent(addr uint64) {
 // page returns the host memory of the page holding addr (whose area must
 // exist).
 func (m *memory) page(addr uint64) []byte {
-	a := m.areas[addr&^areaMask]
+	a := m.lookup(addr)
 	off := (addr & areaMask) &^ pageMask
 	return a.mem[off : off+pageSize : off+pageSize]
 }
@@ -167,18 +182,44 @@ func (m *memory) forget(start, end uint64) {
 		if lo > hi {
 			continue
 		}
-		a.clear((lo-base)>>C.LM_PAGE_SHIFT, (hi-base)>>C.LM_PAGE_SHIFT)
-	}
-	for p := range m.dirty {
-		if p >= start&^pageMask && p <= last {
-			delete(m.dirty, p)
-		}
+		i0, i1 := (lo-base)>>C.LM_PAGE_SHIFT, (hi-base)>>C.LM_PAGE_SHIFT
+		clearBits(unsafe.Slice((*uint64)(unsafe.Pointer(&a.c.present[0])), len(a.c.present)), i0, i1)
+		clearBits(a.dirty, i0, i1)
 	}
 }
 
-// clear marks pages i0..i1 (inclusive, area-relative) absent.
-func (a *area) clear(i0, i1 uint64) {
-	words := unsafe.Slice(&a.c.present[0], len(a.c.present))
+// markDirty records a write to the page holding addr.
+func (m *memory) markDirty(addr uint64) {
+	if a := m.lookup(addr); a != nil {
+		p := (addr & areaMask) >> C.LM_PAGE_SHIFT
+		a.dirty[p>>6] |= 1 << (p & 63)
+	}
+}
+
+// clean marks the page holding addr as not written since fetched.
+func (m *memory) clean(addr uint64) {
+	if a := m.lookup(addr); a != nil {
+		p := (addr & areaMask) >> C.LM_PAGE_SHIFT
+		a.dirty[p>>6] &^= 1 << (p & 63)
+	}
+}
+
+// dirtyPages lists the written pages in address order.
+func (m *memory) dirtyPages() []uint64 {
+	var out []uint64
+	for base, a := range m.areas {
+		for w, word := range a.dirty {
+			for ; word != 0; word &= word - 1 {
+				out = append(out, base+uint64(w*64+bits.TrailingZeros64(word))*pageSize)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// clearBits clears bits i0..i1 (inclusive).
+func clearBits(words []uint64, i0, i1 uint64) {
 	for i := i0; i <= i1; {
 		if i&63 == 0 && i+63 <= i1 {
 			words[i>>6] = 0

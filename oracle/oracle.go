@@ -1,6 +1,7 @@
 package oracle
 
 /*
+#include <stdlib.h>
 #include "mem.h"
 */
 import "C"
@@ -11,7 +12,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -183,9 +183,13 @@ type Oracle struct {
 	m    *machine.Map
 	mem  *memory
 	regs *regFile
-	cur  []byte // register values in layout order
-	// fpuStale: the x87/SSE part of cur may be out of date.
-	fpuStale bool
+	// cur holds the register values in layout order. It lives in C
+	// memory: Unicorn writes it at the end of every step, and a Go
+	// pointer handed to C costs a cgo pointer check each time.
+	cur  []byte
+	cmem unsafe.Pointer
+	// stale marks register groups of cur that may be out of date.
+	stale [groups]bool
 
 	// Step state, set by hooks.
 	ctx      context.Context
@@ -222,8 +226,13 @@ func New(ctx context.Context, layout *machine.Layout, initial *machine.Snapshot,
 	if err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
-	o := &Oracle{eng: eng, src: src, intr: -1, counts: make(map[string]int),
-		cur: make([]byte, layout.Size()), prev: make([]byte, layout.Size())}
+	o := &Oracle{eng: eng, src: src, intr: -1, counts: make(map[string]int), prev: make([]byte, layout.Size())}
+	o.cmem = C.calloc(C.size_t(max(layout.Size(), 1)), 1)
+	if o.cmem == nil {
+		eng.Close()
+		return nil, errors.New("oracle: out of memory for registers")
+	}
+	o.cur = unsafe.Slice((*byte)(o.cmem), layout.Size())
 	ok := false
 	defer func() {
 		if !ok {
@@ -288,6 +297,11 @@ func (o *Oracle) Close() error {
 		o.mem.close()
 		o.mem = nil
 	}
+	if o.cmem != nil {
+		o.cur = nil
+		C.free(o.cmem)
+		o.cmem = nil
+	}
 	return err
 }
 
@@ -344,7 +358,7 @@ func (o *Oracle) load(buf []byte) error {
 			}
 		}
 	}
-	o.fpuStale = false
+	o.stale = [groups]bool{}
 	return nil
 }
 
@@ -375,13 +389,13 @@ func (o *Oracle) Registers(dst *machine.Snapshot) error {
 	if err := o.regs.compatible(dst); err != nil {
 		return err
 	}
-	if o.fpuStale {
-		if b := o.regs.read[groupFPU]; b != nil {
-			if err := b.Read(o.cur); err != nil {
-				return fmt.Errorf("oracle: read registers: %w", err)
+	for g, stale := range o.stale {
+		if stale {
+			if err := o.readGroup(g); err != nil {
+				return err
 			}
+			o.stale[g] = false
 		}
-		o.fpuStale = false
 	}
 	for _, sp := range o.regs.spans {
 		copy(dst.Regs[sp.off:sp.end], o.cur[sp.off:sp.end])
@@ -432,12 +446,7 @@ func (o *Oracle) DirtyPages() []uint64 {
 	if o.mem == nil {
 		return nil
 	}
-	out := make([]uint64, 0, len(o.mem.dirty))
-	for p := range o.mem.dirty {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	return o.mem.dirtyPages()
 }
 
 // ReadMemory copies the oracle's own view of memory at addr into p. Only
@@ -524,9 +533,16 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 			return Result{}, err
 		}
 	}
-	copy(o.prev, o.cur)
+	for _, sp := range o.regs.int {
+		copy(o.prev[sp.off:sp.end], o.cur[sp.off:sp.end])
+	}
 	err = o.run(ctx, pc, noExit, 1)
 	newRIP := o.regs.u64(o.cur, o.regs.rip)
+	if in.segLoad {
+		if rerr := o.readGroup(groupSeg); rerr != nil {
+			return Result{}, rerr
+		}
+	}
 	if err == nil && newRIP == pc && o.restarted() {
 		// The instruction stored into the code Unicorn was running from.
 		// QEMU then discards the translation and restarts the
@@ -552,8 +568,11 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if in.fpu || in.len == 0 {
-		o.fpuStale = true
+	if in.x87 || in.len == 0 {
+		o.stale[groupX87] = true
+	}
+	if in.sse || in.len == 0 {
+		o.stale[groupSSE] = true
 	}
 	if o.stepErr != nil {
 		return Result{}, o.stepErr
@@ -638,7 +657,25 @@ func (o *Oracle) fixBLSI() error {
 // that jumps to itself is a call, which moves rsp), except one QEMU
 // restarted because it stored into the translation being run.
 func (o *Oracle) restarted() bool {
-	return len(o.mem.writes()) > 0 && !o.faulted && o.intr < 0 && bytes.Equal(o.prev, o.cur)
+	if len(o.mem.writes()) == 0 || o.faulted || o.intr >= 0 {
+		return false
+	}
+	for _, sp := range o.regs.int {
+		if !bytes.Equal(o.prev[sp.off:sp.end], o.cur[sp.off:sp.end]) {
+			return false
+		}
+	}
+	return true
+}
+
+// readGroup refreshes one register group in cur.
+func (o *Oracle) readGroup(g int) error {
+	if b := o.regs.read[g]; b != nil {
+		if err := b.Read(o.cur); err != nil {
+			return fmt.Errorf("oracle: read registers: %w", err)
+		}
+	}
+	return nil
 }
 
 // run executes count instructions (1, or 2 for a restart) at pc and reads
@@ -701,7 +738,7 @@ func (o *Oracle) fetch(ctx context.Context, page uint64) (bool, error) {
 		return false, fmt.Errorf("oracle: fetch page %#x from the program: %w", page, err)
 	}
 	o.mem.setPresent(page)
-	delete(o.mem.dirty, page)
+	o.mem.clean(page)
 	return true, nil
 }
 
@@ -891,8 +928,8 @@ func (o *Oracle) collectWrites() []MemWrite {
 		binary.LittleEndian.PutUint64(nb[:], uint64(w.value))
 		o.wbuf = append(o.wbuf, nb[:w.size]...)
 		addr := uint64(w.addr)
-		o.mem.dirty[addr&^pageMask] = struct{}{}
-		o.mem.dirty[(addr+uint64(w.size)-1)&^pageMask] = struct{}{}
+		o.mem.markDirty(addr)
+		o.mem.markDirty(addr + uint64(w.size) - 1)
 	}
 	// Slice wbuf only once it has stopped growing.
 	off := 0

@@ -9,12 +9,18 @@ import (
 	"lockstep/unicorn"
 )
 
-// Register groups: the integer group is read after every step; the x87 and
-// SSE group only when an instruction may have changed it, because reading
-// its 27 registers costs about as much as the step itself.
+// Register groups. Unicorn 2.0.1 takes about 11ns per register read, so
+// the oracle reads after each step only what the instruction may have
+// changed: the general registers, rip and eflags always; the segment
+// selectors and bases after instructions that load segments; the x87
+// registers (10) and the SSE registers (17) after instructions that may
+// touch them, and only when Registers is called.
 const (
 	groupInt = iota
-	groupFPU
+	groupSeg
+	groupX87
+	groupSSE
+	groups
 )
 
 // notModelled explains the target-description registers the oracle leaves
@@ -66,30 +72,31 @@ func ucRegFor(name string) (unicorn.Reg, int, bool) {
 	}
 	switch name {
 	case "fctrl":
-		return unicorn.X86RegFPCW, groupFPU, true
+		return unicorn.X86RegFPCW, groupX87, true
 	case "fstat":
-		return unicorn.X86RegFPSW, groupFPU, true
+		return unicorn.X86RegFPSW, groupX87, true
 	case "mxcsr":
-		return unicorn.X86RegMXCSR, groupFPU, true
+		return unicorn.X86RegMXCSR, groupSSE, true
 	}
 	// QEMU's gdbstub reports st0..st7 as the physical registers
 	// (env->fpregs[i]); so are Unicorn's FP0..FP7 (its ST0..ST7 are
 	// relative to TOP).
 	if len(name) == 3 && strings.HasPrefix(name, "st") && name[2] >= '0' && name[2] <= '7' {
-		return unicorn.X86RegFP0 + unicorn.Reg(name[2]-'0'), groupFPU, true
+		return unicorn.X86RegFP0 + unicorn.Reg(name[2]-'0'), groupX87, true
 	}
 	r, ok := unicorn.X86RegByName(name)
 	if !ok {
 		return 0, 0, false
 	}
 	if strings.HasPrefix(name, "xmm") {
-		return r, groupFPU, true
+		return r, groupSSE, true
 	}
 	switch name {
 	case "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
-		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-		"rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base":
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip", "eflags":
 		return r, groupInt, true
+	case "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base":
+		return r, groupSeg, true
 	}
 	return 0, 0, false
 }
@@ -107,10 +114,11 @@ type span struct{ off, end int }
 // regFile maps a layout onto Unicorn registers.
 type regFile struct {
 	layout *machine.Layout
-	read   [2]*unicorn.RegBatch // by group
-	write  [2]*unicorn.RegBatch // by group, without segment selectors
+	read   [groups]*unicorn.RegBatch // by group
+	write  [groups]*unicorn.RegBatch // by group, without segment selectors
 	segs   []segment
 	spans  []span // modelled bytes, merged
+	int    []span // bytes of the integer group, merged
 	// Offsets of registers Step needs, or -1.
 	rip, rsp, fsBase, gsBase int
 	gpr                      [16]int // rax.. r15 in encoding order
@@ -119,7 +127,7 @@ type regFile struct {
 
 func newRegFile(eng *unicorn.Engine, l *machine.Layout) (*regFile, error) {
 	rf := &regFile{layout: l}
-	var read, write [2][]unicorn.BatchReg
+	var read, write [groups][]unicorn.BatchReg
 	for _, r := range l.Regs {
 		id, group, ok := ucRegFor(r.Name)
 		if !ok {
@@ -137,10 +145,9 @@ func newRegFile(eng *unicorn.Engine, l *machine.Layout) (*regFile, error) {
 		default:
 			write[group] = append(write[group], br)
 		}
-		if n := len(rf.spans); n > 0 && rf.spans[n-1].end == r.Offset {
-			rf.spans[n-1].end = r.Offset + r.Size()
-		} else {
-			rf.spans = append(rf.spans, span{r.Offset, r.Offset + r.Size()})
+		rf.spans = addSpan(rf.spans, r.Offset, r.Size())
+		if group == groupInt {
+			rf.int = addSpan(rf.int, r.Offset, r.Size())
 		}
 	}
 	find := func(name string, bytes int) int {
@@ -159,6 +166,9 @@ func newRegFile(eng *unicorn.Engine, l *machine.Layout) (*regFile, error) {
 	}
 	if rf.rip < 0 {
 		return nil, fmt.Errorf("oracle: layout %q has no 64-bit rip", l.Arch)
+	}
+	if len(read[groupInt]) == 0 {
+		return nil, fmt.Errorf("oracle: layout %q has no general registers", l.Arch)
 	}
 	for g := range read {
 		var err error
@@ -205,4 +215,14 @@ func (s segment) value(buf []byte) uint64 {
 	var b [8]byte
 	copy(b[:], buf[s.off:s.off+s.size])
 	return binary.LittleEndian.Uint64(b[:]) & 0xffff
+}
+
+// addSpan appends a register's bytes to spans, merging with the last span
+// when they touch.
+func addSpan(spans []span, off, size int) []span {
+	if n := len(spans); n > 0 && spans[n-1].end == off {
+		spans[n-1].end = off + size
+		return spans
+	}
+	return append(spans, span{off, off + size})
 }

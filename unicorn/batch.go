@@ -124,12 +124,13 @@ func (e *Engine) StartRead(begin, until uint64, timeout time.Duration, count uin
 	if err != nil {
 		return err
 	}
-	var rerr C.uc_err
+	// The read status lives in the engine: a pointer to a local would
+	// escape (C calls back into Go meanwhile) and allocate every call.
 	rc := C.shim_start_read(e.uc, C.uint64_t(begin), C.uint64_t(until), C.uint64_t(us), C.size_t(count),
-		b.b, (*C.uint8_t)(unsafe.Pointer(&dst[0])), &rerr)
+		b.b, (*C.uint8_t)(unsafe.Pointer(&dst[0])), &e.readErr)
 	e.repanic()
 	if err := check("emu_start", rc); err != nil {
 		return err
 	}
-	return check("reg_read_batch", rerr)
+	return check("reg_read_batch", e.readErr)
 }

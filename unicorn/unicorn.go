@@ -108,6 +108,8 @@ type Engine struct {
 	contexts map[*Context]struct{}
 	// panicked holds a panic raised by a callback until Start re-raises it.
 	panicked any
+	// readErr receives StartRead's register-read status.
+	readErr C.uc_err
 }
 
 // Open creates an engine for arch and mode.

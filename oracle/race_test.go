@@ -1,0 +1,6 @@
+//go:build race
+
+package oracle
+
+// raceEnabled: the race detector slows cgo calls tenfold; timing tests skip.
+const raceEnabled = true
