@@ -378,6 +378,17 @@ prefixes:
 					in.class, in.name = clsSync, "xgetbv"
 				}
 			}
+		case 0x0e, 0x0f:
+			// 3DNow! is off in QEMUCPU (QEMU raises SIGILL) but Unicorn
+			// would execute it.
+			in.class, in.name = clsUnsupported, "3dnow"
+		case 0x78, 0x79, 0x2b:
+			// SSE4a (extrq, insertq, movntss, movntsd): off in QEMUCPU,
+			// executed by Unicorn. Without these prefixes 0F 78/79 are
+			// vmread/vmwrite (#UD at CPL 3) and 0F 2B is movntps.
+			if mp == 0xf2 || (op != 0x2b && mp == 0x66) || (op == 0x2b && mp == 0xf3) {
+				in.class, in.name = clsUnsupported, "sse4a"
+			}
 		case 0xc7:
 			if i < n && b[i]>>6 == 3 {
 				switch r := b[i] >> 3 & 7; {

@@ -265,13 +265,19 @@ func ucProt(p machine.Perm) unicorn.Prot {
 	return u
 }
 
-// wanted is the Unicorn map for a program map: its regions split at area
-// boundaries.
+// wanted is the Unicorn map for a program map: its accessible regions
+// split at area boundaries. PROT_NONE regions are left out: they need
+// neither host memory nor Unicorn regions (a reservation can be terabytes),
+// and an access to them faults as unmapped in Unicorn, which the oracle
+// reports as the protection fault it is.
 func wanted(mp *machine.Map) ([]ucRegion, error) {
 	var out []ucRegion
 	for _, r := range mp.Regions() {
 		if r.Start&pageMask != 0 || r.End&pageMask != 0 {
 			return nil, fmt.Errorf("oracle: region %v is not page aligned", r)
+		}
+		if ucProt(r.Perm) == 0 {
+			continue
 		}
 		for s := r.Start; s < r.End; {
 			e := min(r.End, (s&^areaMask)+areaSize)
@@ -291,9 +297,9 @@ func wanted(mp *machine.Map) ([]ucRegion, error) {
 	return out, nil
 }
 
-// apply makes Unicorn's map mirror mp. Pages that stay mapped keep their
-// content even when their permissions change; pages that are no longer
-// mapped are forgotten.
+// apply makes Unicorn's map mirror mp. Pages that stay accessible keep
+// their content even when their permissions change; pages that are no
+// longer mapped, or no longer accessible at all, are forgotten.
 func (m *memory) apply(eng *unicorn.Engine, mp *machine.Map) error {
 	want, err := wanted(mp)
 	if err != nil {

@@ -495,6 +495,13 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 	o.writes, o.wbuf = o.writes[:0], o.wbuf[:0]
 	pc := o.regs.u64(o.cur, o.regs.rip)
 	res := Result{PC: pc}
+	if pc >= 1<<47 && pc < 0xffff_8000_0000_0000 {
+		// A non-canonical rip can hold no instruction (and one of them
+		// is the end address the oracle gives Unicorn).
+		res.Kind = Fault
+		res.Fault = FaultInfo{Addr: pc, Access: Fetch, Unmapped: true, Signal: int(syscall.SIGSEGV), Vector: VectorPF}
+		return res, nil
+	}
 	code, err := o.code(ctx, pc)
 	if err != nil {
 		return Result{}, err
@@ -783,7 +790,9 @@ func (o *Oracle) onInvalid(a unicorn.MemAccess, addr uint64, _ int, _ int64) boo
 	}
 	switch a {
 	case unicorn.MemReadUnmapped, unicorn.MemWriteUnmapped, unicorn.MemFetchUnmapped:
-		f.Unmapped = true
+		// PROT_NONE regions are not in Unicorn's map.
+		_, mapped := o.m.Find(addr)
+		f.Unmapped = !mapped
 	}
 	o.fault, o.faulted = f, true
 	return false

@@ -84,6 +84,9 @@ func TestFaults(t *testing.T) {
 		{name: "call into unmapped", code: "ffd0", steps: 1,
 			edit: func(s *machine.Snapshot, _ *fakeSource) { s.SetUint64("rax", 0x700000) },
 			want: FaultInfo{Addr: 0x700000, Access: Fetch, Unmapped: true, Signal: sigSEGV, Vector: VectorPF}},
+		{name: "jump to a non-canonical address", code: "ffe0", steps: 1,
+			edit: func(s *machine.Snapshot, _ *fakeSource) { s.SetUint64("rax", noExit) },
+			want: FaultInfo{Addr: noExit, Access: Fetch, Unmapped: true, Signal: sigSEGV, Vector: VectorPF}},
 		{name: "split store into read-only", code: "48890425fc1f6000" /* mov [0x601ffc], rax */, steps: 0,
 			want: FaultInfo{Addr: roBase, Access: Write, Signal: sigSEGV, Vector: VectorPF}},
 		{name: "divide by zero", code: "48f7f1",
@@ -317,8 +320,12 @@ func TestNotExecuted(t *testing.T) {
 		{"62f1fe487f0424", Unsupported, "vmovdqu64"},
 		{"c4e2e3f5c1", Unsupported, "pdep"},
 		{"c4e2e2f5c1", Unsupported, "pext"},
+		{"0f0fc19e", Unsupported, "3dnow"},
+		{"660f78c00408", Unsupported, "sse4a"}, // extrq: unknown to x86asm
+		{"f20f79c1", Unsupported, "sse4a"}, // insertq
+		{"f30f2b00", Unsupported, "movntss"},
 	} {
-		t.Run(tt.insn, func(t *testing.T) {
+		t.Run(tt.code, func(t *testing.T) {
 			o := newTestOracle(t, tt.code, nil)
 			before := o.regs()
 			r := o.step()
@@ -498,6 +505,56 @@ func TestInvalidateAndSetMap(t *testing.T) {
 	}
 	if r := o.step(); r.Kind != Executed || r.Writes[0].Old[0] != 0 {
 		t.Errorf("store into the remapped page: %+v", r)
+	}
+}
+
+// TestHugeReservation: a PROT_NONE reservation of a terabyte costs neither
+// host memory nor Unicorn regions, and accesses to it are protection
+// faults.
+func TestHugeReservation(t *testing.T) {
+	const resv = 0x100000000000 // 16 TiB, 1 TiB long
+	o := newTestOracle(t, "488b00", func(s *machine.Snapshot, src *fakeSource) {
+		src.m.Set(resv, resv+1<<40, 0)
+		s.SetUint64("rax", resv+0x1234)
+	})
+	wantFault(t, o.step(), FaultInfo{Addr: resv + 0x1234, Access: Read, Signal: sigSEGV, Vector: VectorPF})
+	// mprotect a page of it readable: it becomes a region of its own.
+	m := o.src.m.Clone()
+	m.Protect(resv+0x1000, resv+0x2000, machine.PermRead|machine.PermWrite)
+	o.src.m = m
+	o.src.write(resv+0x1234, []byte{0x2a})
+	if err := o.SetMap(m); err != nil {
+		t.Fatal(err)
+	}
+	if r := o.step(); r.Kind != Executed || o.reg("rax") != 0x2a {
+		t.Errorf("%+v rax %#x", r, o.reg("rax"))
+	}
+}
+
+// TestSeededSegments: non-null FS and GS selectors in the entry snapshot
+// are loaded through the GDT, and their bases survive.
+func TestSeededSegments(t *testing.T) {
+	o := newTestOracle(t, "90", func(s *machine.Snapshot, _ *fakeSource) {
+		s.SetUint64("fs", 0x2b)
+		s.SetUint64("fs_base", 0x7ffff7d8a740)
+		s.SetUint64("gs", 0)
+		s.SetUint64("gs_base", 0x1000)
+		s.SetUint64("ds", 0x2b)
+	})
+	s := o.regs()
+	for name, want := range map[string]uint64{"fs": 0x2b, "fs_base": 0x7ffff7d8a740, "gs": 0, "gs_base": 0x1000, "ds": 0x2b, "cs": 0x33, "ss": 0x2b} {
+		if v, _ := s.Uint64(name); v != want {
+			t.Errorf("%s = %#x, want %#x", name, v, want)
+		}
+	}
+	// Adopt changes them back.
+	s.SetUint64("fs", 0)
+	s.SetUint64("fs_base", 0x5000)
+	if err := o.Adopt(s); err != nil {
+		t.Fatal(err)
+	}
+	if fs, base := o.reg("fs"), o.reg("fs_base"); fs != 0 || base != 0x5000 {
+		t.Errorf("after Adopt fs %#x fs_base %#x", fs, base)
 	}
 }
 

@@ -16,18 +16,12 @@ package unicorn
 
 /*
 #cgo pkg-config: unicorn
-#cgo noescape uc_reg_read
-#cgo nocallback uc_reg_read
-#cgo noescape uc_reg_write
-#cgo nocallback uc_reg_write
 #cgo noescape uc_mem_read
 #cgo nocallback uc_mem_read
 #cgo noescape uc_mem_write
 #cgo nocallback uc_mem_write
 #cgo noescape shim_batch_read
 #cgo nocallback shim_batch_read
-#cgo noescape shim_batch_write
-#cgo nocallback shim_batch_write
 #include <stdlib.h>
 #include <unicorn/unicorn.h>
 #include "shim.h"
@@ -110,6 +104,10 @@ type Engine struct {
 	panicked any
 	// readErr receives StartRead's register-read status.
 	readErr C.uc_err
+	// scratch is C memory for single register values. Writing a segment
+	// register can run memory hooks (the descriptor load), which call into
+	// Go, so register values must not live on a Go stack during the call.
+	scratch unsafe.Pointer
 }
 
 // Open creates an engine for arch and mode.
@@ -118,8 +116,14 @@ func Open(arch Arch, mode Mode) (*Engine, error) {
 	if err := check("open", C.uc_open(C.uc_arch(arch), C.uc_mode(mode), &uc)); err != nil {
 		return nil, err
 	}
+	scratch := C.calloc(1, maxRegBytes)
+	if scratch == nil {
+		C.uc_close(uc)
+		return nil, &Error{Op: "open", Code: ErrNoMem, Text: ErrNoMem.Error()}
+	}
 	return &Engine{
 		uc:       uc,
+		scratch:  scratch,
 		arch:     arch,
 		mode:     mode,
 		hooks:    make(map[Hook]*hook),
@@ -152,7 +156,8 @@ func (e *Engine) Close() error {
 	if err := check("close", C.uc_close(e.uc)); err != nil && first == nil {
 		first = err
 	}
-	e.uc = nil
+	C.free(e.scratch)
+	e.uc, e.scratch = nil, nil
 	return first
 }
 
@@ -318,54 +323,58 @@ func (e *Engine) MemRegions() ([]Region, error) {
 // RegRead reads a register of at most 8 bytes, zero-extended. Wider
 // registers yield their low 8 bytes; use RegReadBytes for all of them.
 func (e *Engine) RegRead(reg Reg) (uint64, error) {
-	var buf [maxRegBytes]byte
-	if err := e.regRead("reg_read", reg, &buf); err != nil {
+	b, err := e.regRead(reg)
+	if err != nil {
 		return 0, err
 	}
-	return binary.LittleEndian.Uint64(buf[:8]), nil
+	return binary.LittleEndian.Uint64(b[:8]), nil
 }
 
 // RegReadBytes reads a register's value into p (little-endian, as Unicorn
 // stores it), copying at most len(p) bytes. It returns the bytes copied.
 func (e *Engine) RegReadBytes(reg Reg, p []byte) (int, error) {
-	var buf [maxRegBytes]byte
-	if err := e.regRead("reg_read", reg, &buf); err != nil {
+	b, err := e.regRead(reg)
+	if err != nil {
 		return 0, err
 	}
-	return copy(p, buf[:]), nil
+	return copy(p, b), nil
 }
 
-func (e *Engine) regRead(op string, reg Reg, buf *[maxRegBytes]byte) error {
-	if err := e.live(op); err != nil {
-		return err
+// regRead reads reg into the C scratch buffer and returns it (valid until
+// the next register call).
+func (e *Engine) regRead(reg Reg) ([]byte, error) {
+	if err := e.live("reg_read"); err != nil {
+		return nil, err
 	}
-	return check(op, C.uc_reg_read(e.uc, C.int(reg), unsafe.Pointer(buf)))
+	b := unsafe.Slice((*byte)(e.scratch), maxRegBytes)
+	clear(b)
+	if err := check("reg_read", C.uc_reg_read(e.uc, C.int(reg), e.scratch)); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // RegWrite writes v to a register (narrower registers take the low bytes;
 // wider ones get v zero-extended).
 func (e *Engine) RegWrite(reg Reg, v uint64) error {
-	var buf [maxRegBytes]byte
-	binary.LittleEndian.PutUint64(buf[:8], v)
-	return e.regWrite("reg_write", reg, &buf)
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], v)
+	return e.RegWriteBytes(reg, buf[:])
 }
 
 // RegWriteBytes writes a register from p (little-endian), zero-extended to
 // the register's width. p may hold at most 64 bytes.
 func (e *Engine) RegWriteBytes(reg Reg, p []byte) error {
+	if err := e.live("reg_write"); err != nil {
+		return err
+	}
 	if len(p) > maxRegBytes {
 		return fmt.Errorf("unicorn: reg_write: %d bytes for register %d, at most %d", len(p), reg, maxRegBytes)
 	}
-	var buf [maxRegBytes]byte
-	copy(buf[:], p)
-	return e.regWrite("reg_write", reg, &buf)
-}
-
-func (e *Engine) regWrite(op string, reg Reg, buf *[maxRegBytes]byte) error {
-	if err := e.live(op); err != nil {
-		return err
-	}
-	return check(op, C.uc_reg_write(e.uc, C.int(reg), unsafe.Pointer(buf)))
+	b := unsafe.Slice((*byte)(e.scratch), maxRegBytes)
+	clear(b)
+	copy(b, p)
+	return check("reg_write", C.uc_reg_write(e.uc, C.int(reg), e.scratch))
 }
 
 // Start emulates from begin until the instruction at until would execute,
