@@ -322,7 +322,7 @@ func TestNotExecuted(t *testing.T) {
 		{"c4e2e2f5c1", Unsupported, "pext"},
 		{"0f0fc19e", Unsupported, "3dnow"},
 		{"660f78c00408", Unsupported, "sse4a"}, // extrq: unknown to x86asm
-		{"f20f79c1", Unsupported, "sse4a"}, // insertq
+		{"f20f79c1", Unsupported, "sse4a"},     // insertq
 		{"f30f2b00", Unsupported, "movntss"},
 	} {
 		t.Run(tt.code, func(t *testing.T) {
