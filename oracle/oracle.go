@@ -144,9 +144,10 @@ type Result struct {
 	// faults (e.g. "cpuid", "popcnt", "int3", "in/out").
 	Insn  string
 	Fault FaultInfo // for Fault
-	// Writes lists every memory write of an Executed step in order, with
-	// the bytes before and after (valid until the next Step). A faulting
-	// step has none: its partial writes are undone.
+	// Writes lists every memory write of the step in order, with the
+	// bytes before and after (valid until the next Step). A fault has
+	// none (Unicorn's partial writes are undone), except a trap raised
+	// after the instruction completed (trap flag).
 	Writes []MemWrite
 	// Repeat: one iteration of a rep string instruction ran and rip did
 	// not move (more iterations follow).
