@@ -173,8 +173,8 @@ func TestDecodeClasses(t *testing.T) {
 		{"f1", clsTrap, "int1"},
 		{"cd21", clsTrap, "int"},
 		{"c5f1efc2", clsUnsupported, "avx (vex)"},
-		{"c4e2e3f5c1", clsUnsupported, "pdep"},
-		{"c4e2e2f5c1", clsUnsupported, "pext"},
+		{"c4e2e3f5c1", clsNormal, "pdep"},
+		{"c4e2e2f5c1", clsNormal, "pext"},
 		{"c4e2e0f2c1", clsNormal, "andn"},
 		{"c4e2f0f3d9", clsNormal, "blsr/blsmsk/blsi"}, // blsi rcx... (/3)
 		{"62f1fe487f0424", clsUnsupported, "avx-512 (evex)"},

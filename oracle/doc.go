@@ -104,7 +104,8 @@
 //   - VEX: Unicorn runs VEX-encoded SSE instructions as their legacy forms
 //     (vpxor xmm0, xmm1, xmm2 computes xmm0 ^= xmm2); only the BMI1/BMI2
 //     general-purpose instructions are executed, AVX is Unsupported.
-//   - PDEP and PEXT: Unicorn swaps their source operands; Unsupported.
+//   - PDEP and PEXT: Unicorn swaps their source operands. They run anyway,
+//     so that the harness reports the known divergence (the corpus records it).
 //   - BLSI: Unicorn (like QEMU up to 7.2) computes CF as for BLSR; the
 //     oracle sets it as hardware does (CF = source != 0).
 //   - Legacy SSE alignment: Unicorn does not fault misaligned 16-byte

@@ -206,9 +206,21 @@ func (m *memory) clean(addr uint64) {
 
 // dirtyPages lists the written pages in address order.
 func (m *memory) dirtyPages() []uint64 {
+	return m.pagesOf(func(a *area) []uint64 { return a.dirty })
+}
+
+// presentPages lists the pages holding fetched content in address order.
+func (m *memory) presentPages() []uint64 {
+	return m.pagesOf(func(a *area) []uint64 {
+		return unsafe.Slice((*uint64)(unsafe.Pointer(&a.c.present[0])), len(a.c.present))
+	})
+}
+
+// pagesOf lists the pages whose bit is set in a per-area bitmap.
+func (m *memory) pagesOf(bitmap func(*area) []uint64) []uint64 {
 	var out []uint64
 	for base, a := range m.areas {
-		for w, word := range a.dirty {
+		for w, word := range bitmap(a) {
 			for ; word != 0; word &= word - 1 {
 				out = append(out, base+uint64(w*64+bits.TrailingZeros64(word))*pageSize)
 			}

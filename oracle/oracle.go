@@ -450,6 +450,15 @@ func (o *Oracle) DirtyPages() []uint64 {
 	return o.mem.dirtyPages()
 }
 
+// CachedPages lists, in address order, every page whose content the oracle
+// holds (fetched from the source, and possibly written since).
+func (o *Oracle) CachedPages() []uint64 {
+	if o.mem == nil {
+		return nil
+	}
+	return o.mem.presentPages()
+}
+
 // ReadMemory copies the oracle's own view of memory at addr into p. Only
 // cached pages can be read; it fails on any other.
 func (o *Oracle) ReadMemory(addr uint64, p []byte) error {
