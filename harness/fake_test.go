@@ -166,7 +166,9 @@ func (f *fakeFol) ReadMemory(addr uint64, p []byte) error {
 	}
 	return nil
 }
-func (f *fakeFol) NotModelled() []string  { return []string{"cr0"} }
+func (f *fakeFol) NotModelled() map[string]string {
+	return map[string]string{"cr0": "kernel state"}
+}
 func (f *fakeFol) Synced() map[string]int { return map[string]int{} }
 func (f *fakeFol) Close() error           { f.closed = true; return nil }
 

@@ -194,7 +194,7 @@ func TestRegisterReportValues(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, text.String())
 		}
 	}
-	if len(res.NotCompared) != 1 || !strings.HasPrefix(res.NotCompared[0], "cr0") {
+	if len(res.NotCompared) != 1 || res.NotCompared[0] != (NotCompared{"cr0", "kernel state"}) {
 		t.Errorf("not compared %v", res.NotCompared)
 	}
 }

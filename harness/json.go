@@ -18,7 +18,7 @@ type jsonReport struct {
 	Signal      int              `json:"signal,omitempty"`
 	FaultPC     string           `json:"fault_pc,omitempty"`
 	Unsupported *jsonInstruction `json:"unsupported,omitempty"`
-	NotCompared []string         `json:"not_compared"`
+	NotCompared []NotCompared    `json:"not_compared"`
 	CPUModel    string           `json:"cpu_model,omitempty"`
 	Seconds     float64          `json:"seconds"`
 	PerSecond   float64          `json:"instructions_per_second"`
@@ -68,7 +68,7 @@ func (res *Result) WriteJSON(w io.Writer) error {
 		j.Synced = map[string]int{}
 	}
 	if j.NotCompared == nil {
-		j.NotCompared = []string{}
+		j.NotCompared = []NotCompared{}
 	}
 	if res.Duration > 0 {
 		j.PerSecond = float64(res.Steps) / res.Duration.Seconds()

@@ -172,20 +172,19 @@ func (r *run) setupCompare() error {
 	for i := range r.compared {
 		r.compared[i] = true
 	}
-	for _, name := range r.fol.NotModelled() {
-		if i := r.layout.Index(name); i >= 0 {
-			r.compared[i] = false
-			r.res.NotCompared = append(r.res.NotCompared, name+" (not modelled by the follower)")
-		}
-	}
+	reasons := r.fol.NotModelled()
 	for _, name := range r.cfg.Ignore {
-		i := r.layout.Index(name)
-		if i < 0 {
+		if r.layout.Index(name) < 0 {
 			return fmt.Errorf("harness: --ignore %s: no such register in the %s layout", name, r.layout.Arch)
 		}
-		if r.compared[i] {
+		if _, ok := reasons[name]; !ok {
+			reasons[name] = "ignored"
+		}
+	}
+	for i, reg := range r.layout.Regs {
+		if why, ok := reasons[reg.Name]; ok {
 			r.compared[i] = false
-			r.res.NotCompared = append(r.res.NotCompared, name+" (ignored)")
+			r.res.NotCompared = append(r.res.NotCompared, NotCompared{Register: reg.Name, Reason: why})
 		}
 	}
 	r.flagsIx, r.rcxIx, r.pcIx = r.layout.Index("eflags"), r.layout.Index("rcx"), r.layout.Index("rip")

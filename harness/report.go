@@ -217,7 +217,7 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		p("synced from the reference, not compared: %s\n", syncedText(res.Synced))
 	}
 	if len(res.NotCompared) > 0 {
-		p("not compared: %s\n", strings.Join(res.NotCompared, ", "))
+		p("not compared: %s\n", notComparedText(res.NotCompared))
 	}
 }
 
@@ -283,4 +283,19 @@ func indent(s, pre string) string {
 		}
 	}
 	return b.String()
+}
+
+// notComparedText groups registers by reason: "cr0 cr2: kernel state; ...".
+func notComparedText(nc []NotCompared) string {
+	var groups []string
+	for i := 0; i < len(nc); {
+		j := i
+		var names []string
+		for ; j < len(nc) && nc[j].Reason == nc[i].Reason; j++ {
+			names = append(names, nc[j].Register)
+		}
+		groups = append(groups, strings.Join(names, " ")+" ("+nc[i].Reason+")")
+		i = j
+	}
+	return strings.Join(groups, "; ")
 }

@@ -55,13 +55,20 @@ type Result struct {
 	Unsupported *Instruction
 	// Divergences holds the first divergence, and more with KeepGoing.
 	Divergences []Divergence
-	// NotCompared lists registers of the layout not compared, with why.
-	NotCompared []string
+	// NotCompared lists registers of the layout not compared, with why,
+	// in layout order.
+	NotCompared []NotCompared
 	Duration    time.Duration
 	// CPUModel is the reference's CPU model, as the caller set it.
 	CPUModel string
 	// Err is the error that ended the run with ErrorOutcome.
 	Err error
+}
+
+// NotCompared is a register left out of the comparison.
+type NotCompared struct {
+	Register string `json:"register"`
+	Reason   string `json:"reason"`
 }
 
 // Instruction is an executed instruction as reports show it.

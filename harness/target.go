@@ -91,8 +91,9 @@ type Follower interface {
 	CachedPages() []uint64
 	// ReadMemory reads the follower's own copy of memory.
 	ReadMemory(addr uint64, p []byte) error
-	// NotModelled names the layout registers the follower cannot compare.
-	NotModelled() []string
+	// NotModelled names the layout registers the follower cannot compare,
+	// each with the reason.
+	NotModelled() map[string]string
 	// Synced counts, by mnemonic, the instructions taken from the reference.
 	Synced() map[string]int
 	Close() error

@@ -133,6 +133,12 @@ func (f *oracleFollower) CachedPages() []uint64                 { return f.o.Cac
 func (f *oracleFollower) ReadMemory(addr uint64, p []byte) error {
 	return f.o.ReadMemory(addr, p)
 }
-func (f *oracleFollower) NotModelled() []string  { return f.o.NotModelled() }
+func (f *oracleFollower) NotModelled() map[string]string {
+	m := map[string]string{}
+	for _, name := range f.o.NotModelled() {
+		m[name] = f.o.NotModelledReason(name)
+	}
+	return m
+}
 func (f *oracleFollower) Synced() map[string]int { return f.o.SyncCounts() }
 func (f *oracleFollower) Close() error           { return f.o.Close() }
