@@ -1,8 +1,9 @@
 # AES-NI: AES-128 key expansion with AESKEYGENASSIST (every round
 # constant), encryption of several blocks with AESENC/AESENCLAST, the
 # inverse key schedule with AESIMC, decryption with AESDEC/AESDECLAST
-# (which must give the plaintext back), the FIPS-197 test vector, and each
-# instruction applied once to edge-valued state and key pairs.
+# (which must give the plaintext back), the FIPS-197 test vector, 400
+# blocks of CTR-mode key stream, and each instruction applied once to
+# edge-valued state and key pairs.
 	.section .note.GNU-stack,"",@progbits
 
 	.data
@@ -102,6 +103,25 @@ _start:
 	incq	%r12
 	cmpq	$NB, %r12
 	jb	2b
+	# CTR mode: encrypt 400 successive counter blocks, fold the key
+	# stream together with PXOR and PADDQ.
+	pxor	%xmm5, %xmm5		# accumulator
+	pxor	%xmm6, %xmm6		# counter (little-endian in lane 0)
+	movl	$1, %eax
+	movq	%rax, %xmm7		# increment
+	movl	$400, %r12d
+7:	paddq	%xmm7, %xmm6
+	movdqa	%xmm6, %xmm0
+	pxor	enc(%rip), %xmm0
+	.irp off, 16, 32, 48, 64, 80, 96, 112, 128, 144
+	aesenc	enc+\off(%rip), %xmm0
+	.endr
+	aesenclast enc+160(%rip), %xmm0
+	pxor	%xmm0, %xmm5
+	paddq	%xmm0, %xmm5
+	decl	%r12d
+	jnz	7b
+	PUT	xmm5
 	# Each instruction once over edge-valued pairs.
 	xorl	%r12d, %r12d
 5:	movq	%r12, %r8

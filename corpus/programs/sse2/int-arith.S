@@ -13,6 +13,11 @@ vecs:	.quad	0x0000000000000000, 0xffffffffffffffff
 	.quad	0x7fffffff80000000, 0x8000000000000000
 	.quad	0x0123456789abcdef, 0xfedcba9876543210
 	.quad	0x00ff00ff00ff00ff, 0x0102030405060708
+	.quad	0x8000800080008000, 0x7fff7fff7fff7fff
+	.quad	0x0000000100000001, 0xffffffff00000000
+	.quad	0xfefefefefefefefe, 0x0101010101010101
+	.quad	0x123456789abcdef0, 0x0fedcba987654321
+	.quad	0x7f7f7f7f7f7f7f7f, 0x8181818181818181
 vecs_end:
 	.set NV, (vecs_end - vecs) / 16
 

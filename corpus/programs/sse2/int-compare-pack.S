@@ -13,6 +13,9 @@ vecs:	.quad	0x0000000000000000, 0xffffffffffffffff
 	.quad	0x0123456789abcdef, 0xfedcba9876543210
 	.quad	0x00ff00ff00ff00ff, 0x0102030405060708
 	.quad	0x8000000000000000, 0x000000007fffffff
+	.quad	0x7f807f807f807f80, 0x00ff01fe7fff8001
+	.quad	0xffff0000ffff0000, 0x0000ffff0000ffff
+	.quad	0x8081828384858687, 0x78797a7b7c7d7e7f
 vecs_end:
 	.set NV, (vecs_end - vecs) / 16
 

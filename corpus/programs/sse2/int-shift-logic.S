@@ -10,6 +10,8 @@
 vecs:	.quad	0x8000000000000001, 0x7fffffff80000000
 	.quad	0xffffffffffffffff, 0x0123456789abcdef
 	.quad	0x8001800180018001, 0x00ff00ff7f7f7f7f
+	.quad	0x0000000000000001, 0x8000000000000000
+	.quad	0x7fff00007fffffff, 0xfedcba9876543210
 vecs_end:
 	.set NV, (vecs_end - vecs) / 16
 counts:	.quad	0, 1, 7, 15, 16, 31, 32, 63, 64, 65, 0x100000001, -1

@@ -12,6 +12,9 @@ vecs:	.quad	0x0000000000000000, 0xffffffffffffffff
 	.quad	0x0123456789abcdef, 0xfedcba9876543210
 	.quad	0x8000000000000001, 0x00000000ffffffff
 	.quad	0x0003000200010000, 0xfffefffd00040005
+	.quad	0x7fffffff7fffffff, 0x8000000080000000
+	.quad	0xff00ff00ff00ff00, 0x00ff00ff00ff00ff
+	.quad	0x0000ffff00000001, 0xffffffffffff0000
 vecs_end:
 	.set NV, (vecs_end - vecs) / 16
 
