@@ -1,10 +1,9 @@
-# ADX: ADCX (carry in and out through CF only) and ADOX (through OF only)
-# at 64 bits over pairs of edge operands with every carry-in (the 32-bit
-# forms are in adx32), and a
-# 512x512-bit schoolbook multiplication that runs the two carry chains
-# interleaved, MULX producing the partial products (the way big-number
-# libraries use these instructions). All flags are recorded: ADCX and ADOX
-# must leave every flag but their own alone.
+# ADX: ADCX (carry in and out through CF only) and ADOX (through OF only) at
+# 64 bits over pairs of edge operands with every carry-in (the 32-bit forms
+# are in adx32), and a 512x512-bit schoolbook multiplication that runs the
+# two carry chains interleaved, MULX producing the partial products (the way
+# big-number libraries use these instructions). All flags are recorded: ADCX
+# and ADOX must leave every flag but their own alone.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,9 +1,9 @@
-# AES-NI: AES-128 key expansion with AESKEYGENASSIST (every round
-# constant), encryption of several blocks with AESENC/AESENCLAST, the
-# inverse key schedule with AESIMC, decryption with AESDEC/AESDECLAST
-# (which must give the plaintext back), the FIPS-197 test vector, 400
-# blocks of CTR-mode key stream, and each instruction applied once to
-# edge-valued state and key pairs.
+# AES-NI: AES-128 key expansion with AESKEYGENASSIST (every round constant),
+# encryption of several blocks with AESENC/AESENCLAST, the inverse key
+# schedule with AESIMC, decryption with AESDEC/AESDECLAST (which must give
+# the plaintext back), the FIPS-197 test vector, 400 blocks of CTR-mode key
+# stream, and each instruction applied once to edge-valued state and key
+# pairs.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,7 +1,7 @@
 # ADD, SUB, ADC and SBB at 8, 16, 32 and 64 bits, register and memory
 # destinations, carry in clear and set, over every pair of a table of edge
-# operands. Each result (the whole of %rax, so that the upper bits left alone
-# by 8/16-bit forms and cleared by 32-bit forms are checked) and the
+# operands. Each result (the whole of %rax, so that the upper bits left
+# alone by 8/16-bit forms and cleared by 32-bit forms are checked) and the
 # arithmetic flags go to an output buffer that is written to stdout at exit.
 	.section .note.GNU-stack,"",@progbits
 

@@ -1,7 +1,8 @@
 # Multi-precision arithmetic: a Fibonacci-like recurrence modulo 2^1024 by
 # ADC chains, started from all-ones limbs so that carries ripple through
-# every limb, and the subtraction back by SBB chains. The limb loops count with DEC and LEA,
-# which leave CF alone, so the carry threads through the whole chain.
+# every limb, and the subtraction back by SBB chains. The limb loops count
+# with DEC and LEA, which leave CF alone, so the carry threads through the
+# whole chain.
 	.section .note.GNU-stack,"",@progbits
 
 	.set LIMBS, 16

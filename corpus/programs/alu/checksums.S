@@ -1,7 +1,7 @@
-# Checksums over a 1 KiB buffer: the Internet checksum (ones'-complement
-# sum of 16-bit words with ADC carry folding, 64 bits at a time), Adler-32
-# (two running sums modulo 65521 by DIV), and Fletcher-16. Results are
-# written to stdout.
+# Checksums over a 1 KiB buffer: the Internet checksum (ones'-complement sum
+# of 16-bit words with ADC carry folding, 64 bits at a time), Adler-32 (two
+# running sums modulo 65521 by DIV), and Fletcher-16. Results are written to
+# stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.set LEN, 1024

@@ -1,10 +1,9 @@
 # CMPXCHG at 8, 16, 32 and 64 bits with register and memory destinations,
 # succeeding and failing. The 32-bit forms are in cmpxchg32, because the
-# oracle gets them wrong. Every register
-# starts with its upper half set so that the 32-bit forms' rules show: on
-# success the destination is written (and zero-extended) and RAX is left
-# alone; on failure EAX is loaded (zero-extending RAX). CMPXCHG8B and
-# CMPXCHG16B are in cmpxchg8b-16b.
+# oracle gets them wrong. Every register starts with its upper half set so
+# that the 32-bit forms' rules show: on success the destination is written
+# (and zero-extended) and RAX is left alone; on failure EAX is loaded
+# (zero-extending RAX). CMPXCHG8B and CMPXCHG16B are in cmpxchg8b-16b.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

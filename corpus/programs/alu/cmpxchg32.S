@@ -1,9 +1,9 @@
 # CMPXCHG at 32 bits with register and memory destinations, succeeding and
-# failing over pairs of edge operands whose upper halves are non-zero. A failing
-# CMPXCHG r32 does not write its destination at all (AMD and Intel
+# failing over pairs of edge operands whose upper halves are non-zero. A
+# failing CMPXCHG r32 does not write its destination at all (AMD and Intel
 # hardware, QEMU 7.2), so the upper half of the destination survives; a
-# succeeding one (register or memory destination) does not write RAX,
-# so its upper half survives.
+# succeeding one (register or memory destination) does not write RAX, so its
+# upper half survives.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,8 +1,8 @@
-# Hash functions as real code uses them: FNV-1a over bytes (XOR and
-# 64-bit multiply), a MurmurHash3-style 64-bit finaliser (shifts, XORs,
-# multiplies by large odd constants), and a rotate-add-XOR (ARX) mixing
-# round, over a 2 KiB pseudo-random buffer and over every prefix length
-# of its first 48 bytes. Results are written to stdout.
+# Hash functions as real code uses them: FNV-1a over bytes (XOR and 64-bit
+# multiply), a MurmurHash3-style 64-bit finaliser (shifts, XORs, multiplies
+# by large odd constants), and a rotate-add-XOR (ARX) mixing round, over a 2
+# KiB pseudo-random buffer and over every prefix length of its first 48
+# bytes. Results are written to stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.set LEN, 2048

@@ -1,5 +1,5 @@
-# INC, DEC and NEG at every width, register and memory forms, with the
-# carry flag both clear and set beforehand (INC and DEC must preserve it).
+# INC, DEC and NEG at every width, register and memory forms, with the carry
+# flag both clear and set beforehand (INC and DEC must preserve it).
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,8 +1,8 @@
 # SAHF and LAHF with REX prefixes, for all 256 values of AH. LAHF and SAHF
-# always use AH; a REX prefix does not turn the operand into SPL as it
-# would for an ordinary byte register. The stack
-# pointer is saved around the REX forms and the difference recorded, so a
-# translator that writes SPL is caught without crashing the program.
+# always use AH; a REX prefix does not turn the operand into SPL as it would
+# for an ordinary byte register. The stack pointer is saved around the REX
+# forms and the difference recorded, so a translator that writes SPL is
+# caught without crashing the program.
 	.section .note.GNU-stack,"",@progbits
 
 	.bss

@@ -1,5 +1,5 @@
-# SAHF and LAHF for all 256 values of AH (the forms with a REX prefix are
-# in lahf-sahf-rex).
+# SAHF and LAHF for all 256 values of AH (the forms with a REX prefix are in
+# lahf-sahf-rex).
 	.section .note.GNU-stack,"",@progbits
 
 	.bss

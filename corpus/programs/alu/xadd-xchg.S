@@ -1,6 +1,6 @@
 # XADD and XCHG at every width, register-register and register-memory,
-# including the encodings that look like NOP: 90 is a true NOP, but
-# 87 c0 (xchg %eax,%eax) writes EAX and so clears the upper half of RAX.
+# including the encodings that look like NOP: 90 is a true NOP, but 87 c0
+# (xchg %eax,%eax) writes EAX and so clears the upper half of RAX.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

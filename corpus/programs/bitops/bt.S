@@ -1,8 +1,8 @@
 # BT, BTS, BTR and BTC at 16, 32 and 64 bits: register operands with bit
 # offsets taken modulo the width, immediate offsets, and memory operands
-# with register offsets that reach outside the addressed word (a bit
-# string: offset / 8 is added to the address, negative ones too). CF is
-# the tested bit; the other flags are undefined and not recorded.
+# with register offsets that reach outside the addressed word (a bit string:
+# offset / 8 is added to the address, negative ones too). CF is the tested
+# bit; the other flags are undefined and not recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,9 +1,9 @@
-# Bit manipulation without special instructions, as portable code does
-# it: SWAR population count (shifts, masks, a multiply), parity by XOR
-# folding and by the PF flag (SETNP), bit reversal by mask-and-shift
-# stages, next power of two by OR smearing, isolating and clearing the
-# lowest set bit with AND/NEG/LEA, and a BT/BTS-based bitmap walk. The
-# software popcount is checked against a bit-by-bit loop.
+# Bit manipulation without special instructions, as portable code does it:
+# SWAR population count (shifts, masks, a multiply), parity by XOR folding
+# and by the PF flag (SETNP), bit reversal by mask-and-shift stages, next
+# power of two by OR smearing, isolating and clearing the lowest set bit
+# with AND/NEG/LEA, and a BT/BTS-based bitmap walk. The software popcount is
+# checked against a bit-by-bit loop.
 	.section .note.GNU-stack,"",@progbits
 
 	.bss

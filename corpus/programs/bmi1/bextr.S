@@ -1,7 +1,7 @@
 # BMI1 BEXTR at 32 and 64 bits over edge operands and controls whose start
 # and length reach and run past the operand width (a length of the full
-# width keeps every bit from the start). BEXTR defines ZF, and clears CF
-# and OF; only those are recorded.
+# width keeps every bit from the start). BEXTR defines ZF, and clears CF and
+# OF; only those are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

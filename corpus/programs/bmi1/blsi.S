@@ -1,7 +1,7 @@
 # BLSI (isolate the lowest set bit) at 32 and 64 bits over every single-bit
-# value, every value with the low k bits clear, and edge operands. CF is
-# set when the source is non-zero, ZF and SF follow the result, OF is
-# cleared; AF and PF are undefined and not recorded.
+# value, every value with the low k bits clear, and edge operands. CF is set
+# when the source is non-zero, ZF and SF follow the result, OF is cleared;
+# AF and PF are undefined and not recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

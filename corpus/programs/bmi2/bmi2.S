@@ -1,8 +1,7 @@
-# BMI2 MULX, RORX, SARX, SHLX and SHRX at 32 and 64 bits over edge
-# operands and counts, including counts at and beyond the width (the
-# shifts mask the count). None of them touches the flags, so the flags are
-# preset both ways and recorded whole. BZHI, PDEP and PEXT have entries of
-# their own.
+# BMI2 MULX, RORX, SARX, SHLX and SHRX at 32 and 64 bits over edge operands
+# and counts, including counts at and beyond the width (the shifts mask the
+# count). None of them touches the flags, so the flags are preset both ways
+# and recorded whole. BZHI, PDEP and PEXT have entries of their own.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,8 +1,8 @@
 # BMI2 BZHI at 32 and 64 bits over edge operands and every index from 0 to
 # 70 plus large ones: the index is the low byte of the second source; an
-# index at or above the width returns the source unchanged and sets CF
-# (CF is clear for index width-1). ZF and SF follow the result, OF is
-# cleared; AF and PF are undefined and not recorded.
+# index at or above the width returns the source unchanged and sets CF (CF
+# is clear for index width-1). ZF and SF follow the result, OF is cleared;
+# AF and PF are undefined and not recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

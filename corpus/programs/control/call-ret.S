@@ -1,8 +1,7 @@
-# CALL and RET: direct, indirect through a register and through memory,
-# RET imm16 that pops its stack arguments, naive recursive Fibonacci
-# (deep and wide call trees), and the Ackermann function A(2, n) for deep
-# recursion. Results and a log of return addresses relative to _start are
-# recorded.
+# CALL and RET: direct, indirect through a register and through memory, RET
+# imm16 that pops its stack arguments, naive recursive Fibonacci (deep and
+# wide call trees), and the Ackermann function A(2, n) for deep recursion.
+# Results and a log of return addresses relative to _start are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,7 +1,6 @@
-# DIV by zero raises #DE, delivered as SIGFPE.
-# A short checksum loop runs first so that the fault comes after real
-# work; the program must die with signal 8 at the marked instruction and
-# never reach the exit below it.
+# DIV by zero raises #DE, delivered as SIGFPE. A short checksum loop runs
+# first so that the fault comes after real work; the program must die with
+# signal 8 at the marked instruction and never reach the exit below it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,7 +1,7 @@
-# IDIV of INT_MIN by -1 overflows the quotient: #DE, SIGFPE.
-# A short checksum loop runs first so that the fault comes after real
-# work; the program must die with signal 8 at the marked instruction and
-# never reach the exit below it.
+# IDIV of INT_MIN by -1 overflows the quotient: #DE, SIGFPE. A short
+# checksum loop runs first so that the fault comes after real work; the
+# program must die with signal 8 at the marked instruction and never reach
+# the exit below it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,7 +1,7 @@
-# A store to the unmapped page at address 0 raises SIGSEGV.
-# A short checksum loop runs first so that the fault comes after real
-# work; the program must die with signal 11 at the marked instruction and
-# never reach the exit below it.
+# A store to the unmapped page at address 0 raises SIGSEGV. A short checksum
+# loop runs first so that the fault comes after real work; the program must
+# die with signal 11 at the marked instruction and never reach the exit
+# below it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

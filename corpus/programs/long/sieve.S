@@ -1,6 +1,6 @@
-# A long run for the full suite only: the sieve of Eratosthenes over the
-# odd numbers below 400000, a count of the primes, and a running hash of
-# them (about 2.4 million instructions of loads, stores, shifts and
+# A long run for the full suite only: the sieve of Eratosthenes over the odd
+# numbers below 400000, a count of the primes, and a running hash of them
+# (about 2.4 million instructions of loads, stores, shifts and
 # compare-and-branch). Prints the count and the hash.
 	.section .note.GNU-stack,"",@progbits
 

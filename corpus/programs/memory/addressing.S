@@ -1,9 +1,9 @@
-# Addressing modes: base, base+disp8/disp32 (negative too), index*scale
-# for scales 1, 2, 4 and 8 with and without base, absolute disp32,
-# RIP-relative, RSP/RBP/R12/R13 as bases (they need SIB or a displacement
-# in the encoding), 32-bit address size (the 67 prefix truncates the
-# effective address to 32 bits), LEA of each form, unaligned loads and
-# stores of every width, and accesses that straddle a page boundary.
+# Addressing modes: base, base+disp8/disp32 (negative too), index*scale for
+# scales 1, 2, 4 and 8 with and without base, absolute disp32, RIP-relative,
+# RSP/RBP/R12/R13 as bases (they need SIB or a displacement in the
+# encoding), 32-bit address size (the 67 prefix truncates the effective
+# address to 32 bits), LEA of each form, unaligned loads and stores of every
+# width, and accesses that straddle a page boundary.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

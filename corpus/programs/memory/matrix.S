@@ -1,7 +1,7 @@
 # Integer matrix multiplication C = A * B for 18x18 matrices of 32-bit
 # values with 64-bit accumulation, row-major loads with unit and row
-# strides, then the transpose of C written back in place; a checksum and
-# the whole of C are written to stdout.
+# strides, then the transpose of C written back in place; a checksum and the
+# whole of C are written to stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.set N, 18

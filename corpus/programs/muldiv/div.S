@@ -1,8 +1,8 @@
-# DIV and IDIV at 8, 16, 32 and 64 bits over pairs of edge operands,
-# without faults: for DIV the high half of the dividend is first reduced
-# modulo the divisor (by another DIV), so the quotient always fits; for
-# IDIV the dividend is sign-extended (CBW/CWD/CDQ/CQO) and the one
-# overflowing case per width, the most negative value over -1, is skipped
+# DIV and IDIV at 8, 16, 32 and 64 bits over pairs of edge operands, without
+# faults: for DIV the high half of the dividend is first reduced modulo the
+# divisor (by another DIV), so the quotient always fits; for IDIV the
+# dividend is sign-extended (CBW/CWD/CDQ/CQO) and the one overflowing case
+# per width, the most negative value over -1, is skipped
 # (fault/idiv-overflow covers it). The remainder takes the dividend's sign.
 # Flags are undefined after division and not recorded.
 	.section .note.GNU-stack,"",@progbits

@@ -1,6 +1,6 @@
 # One-operand MUL and IMUL at 8, 16, 32 and 64 bits (register and memory
-# source) over every pair of a table of edge operands. The high half goes
-# to AH, DX, EDX or RDX; CF and OF say whether it is significant. The other
+# source) over every pair of a table of edge operands. The high half goes to
+# AH, DX, EDX or RDX; CF and OF say whether it is significant. The other
 # arithmetic flags are undefined and not recorded.
 	.section .note.GNU-stack,"",@progbits
 

@@ -1,7 +1,7 @@
-# The Rabinowitz-Wagon spigot algorithm for the first 36 decimal digits
-# of pi: an array of mixed-radix digits repeatedly multiplied by 10 and
-# normalised with DIV (quotient and remainder both used), carries
-# propagated right to left. The digits are printed.
+# The Rabinowitz-Wagon spigot algorithm for the first 36 decimal digits of
+# pi: an array of mixed-radix digits repeatedly multiplied by 10 and
+# normalised with DIV (quotient and remainder both used), carries propagated
+# right to left. The digits are printed.
 	.section .note.GNU-stack,"",@progbits
 
 	.set DIGITS, 36

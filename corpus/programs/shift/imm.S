@@ -1,8 +1,8 @@
 # Every shift and rotate (SHL SHR SAR ROL ROR RCL RCR) by immediate counts
 # 0, 1, width-1, width and width+1 at 8, 16, 32 and 64 bits, plus the by-1
-# forms (D0/D1) and the same count in the imm8 forms (C0/C1 ib 1) written
-# as raw bytes. The recorded flags are chosen at assembly time from the
-# masked count, as for the by-CL entries.
+# forms (D0/D1) and the same count in the imm8 forms (C0/C1 ib 1) written as
+# raw bytes. The recorded flags are chosen at assembly time from the masked
+# count, as for the by-CL entries.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

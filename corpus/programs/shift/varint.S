@@ -2,8 +2,8 @@
 # decoding of 64-bit values with 7-bit groups (SHR/SHL by 7, OR of
 # continuation bits, variable shift by CL), zig-zag encoding of signed
 # values (SAR 63 and XOR), and packing/unpacking of 5-11-16-32-bit fields
-# into a quadword with SHL/SHR/AND masks. Encodings and round-trip
-# results are written to stdout.
+# into a quadword with SHL/SHR/AND masks. Encodings and round-trip results
+# are written to stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

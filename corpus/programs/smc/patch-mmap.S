@@ -2,8 +2,8 @@
 # write a small function (mov $imm32, %eax; add %edi, %eax; ret), call it,
 # rewrite its immediate and call it again, 200 times; then overwrite the
 # whole function with a different one (lea/imul) and call that; finally
-# mprotect the page to read-execute and call once more. Every return
-# value is recorded.
+# mprotect the page to read-execute and call once more. Every return value
+# is recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.bss

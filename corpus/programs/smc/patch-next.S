@@ -1,9 +1,9 @@
 # Self-modifying code in the program's own text: the text page is made
 # writable with mprotect(2), then a loop stores a new immediate into the
-# instruction that follows the store (so the write hits code that is
-# already being executed, in the same basic block), and a second loop
-# flips a conditional jump's opcode between JZ and JNZ before executing it.
-# x86 guarantees that a store to the next instructions takes effect.
+# instruction that follows the store (so the write hits code that is already
+# being executed, in the same basic block), and a second loop flips a
+# conditional jump's opcode between JZ and JNZ before executing it. x86
+# guarantees that a store to the next instructions takes effect.
 	.section .note.GNU-stack,"",@progbits
 
 	.bss

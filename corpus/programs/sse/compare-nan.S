@@ -1,8 +1,8 @@
 # SSE CMPPS/CMPSS with every predicate 0-7 and COMISS/UCOMISS where some
 # lanes hold quiet or signalling NaNs: unordered results, and the invalid
-# flag IE raised by the signalling predicates (LT LE NLT NLE) and COMISS
-# for any NaN, by the quiet ones (EQ UNORD NEQ ORD) and UCOMISS for
-# signalling NaNs only. Masks, EFLAGS and MXCSR are recorded.
+# flag IE raised by the signalling predicates (LT LE NLT NLE) and COMISS for
+# any NaN, by the quiet ones (EQ UNORD NEQ ORD) and UCOMISS for signalling
+# NaNs only. Masks, EFLAGS and MXCSR are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,8 +1,8 @@
 # SSE CMPPS and CMPSS with every predicate 0-7 (EQ LT LE UNORD NEQ NLT NLE
 # ORD; the larger AVX predicates need a VEX encoding), and COMISS/UCOMISS
 # (ZF PF CF, with OF SF AF cleared), over pairs of vectors of ordered
-# values: ±0 (equal), ±1, ±inf, tiny and large values. NaN operands
-# are in sse/compare-nan. Masks, EFLAGS and MXCSR are recorded.
+# values: ±0 (equal), ±1, ±inf, tiny and large values. NaN operands are in
+# sse/compare-nan. Masks, EFLAGS and MXCSR are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

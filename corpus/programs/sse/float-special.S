@@ -3,8 +3,8 @@
 # quiet and signalling NaNs (the first operand's NaN wins, quietened),
 # denormals, values that overflow or underflow and ones whose results are
 # inexact; then MINPS/SS and MAXPS/SS with NaNs (the second operand is
-# returned whenever either is a NaN). Each result and MXCSR, with its
-# sticky exception flags (IE DE ZE OE UE PE), are recorded.
+# returned whenever either is a NaN). Each result and MXCSR, with its sticky
+# exception flags (IE DE ZE OE UE PE), are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -45,7 +45,8 @@ inner:
 	shufps	$\imm, %xmm1, %xmm0
 	PUT	xmm0
 	.endr
-	.irp op, unpcklps, unpckhps, movlhps, movhlps, andps, andnps, orps, xorps, movss
+	.irp	op, unpcklps, unpckhps, movlhps, movhlps, andps, andnps, \
+		orps, xorps, movss
 	movaps	vecs(%r8), %xmm0
 	\op	%xmm1, %xmm0
 	PUT	xmm0

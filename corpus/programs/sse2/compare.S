@@ -1,9 +1,8 @@
 # SSE2 CMPPD and CMPSD with every predicate 0-7 (EQ LT LE UNORD NEQ NLT NLE
-# ORD: predicates above 7 exist only in the VEX-encoded AVX forms, which
-# the oracle cannot run, so only the legacy imm8 0-7 is used), and
-# COMISD/UCOMISD
-# (ZF PF CF, with OF SF AF cleared), over pairs of vectors of ordered
-# values: ±0 (equal), ±1, ±inf, tiny and large values. NaN operands
+# ORD: predicates above 7 exist only in the VEX-encoded AVX forms, which the
+# oracle cannot run, so only the legacy imm8 0-7 is used), and
+# COMISD/UCOMISD (ZF PF CF, with OF SF AF cleared), over pairs of vectors of
+# ordered values: ±0 (equal), ±1, ±inf, tiny and large values. NaN operands
 # are in sse/compare-nan. Masks, EFLAGS and MXCSR are recorded.
 	.section .note.GNU-stack,"",@progbits
 

@@ -1,9 +1,9 @@
-# SSE/SSE2 conversions that round, overflow or meet NaNs, under each of
-# the four MXCSR rounding modes: the same instructions as sse2/convert
-# over halves and other fractions (rounded by the mode or, for the CVTT
-# forms, truncated), integers too wide for a float, doubles out of float
-# range, out-of-range values (the integer indefinite 0x80000000... and
-# IE), NaNs and infinities. Results and MXCSR are recorded.
+# SSE/SSE2 conversions that round, overflow or meet NaNs, under each of the
+# four MXCSR rounding modes: the same instructions as sse2/convert over
+# halves and other fractions (rounded by the mode or, for the CVTT forms,
+# truncated), integers too wide for a float, doubles out of float range,
+# out-of-range values (the integer indefinite 0x80000000... and IE), NaNs
+# and infinities. Results and MXCSR are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,10 +1,10 @@
-# SSE2 double-precision arithmetic on special and inexact operands: ADDPD/SD,
-# SUBPD/SD, MULPD/SD, DIVPD/SD and SQRTPD/SD over vectors holding ±0, ±inf,
-# quiet and signalling NaNs (the first operand's NaN wins, quietened),
-# denormals, values that overflow or underflow and ones whose results are
-# inexact; then MINPD/SD and MAXPD/SD with NaNs (the second operand is
-# returned whenever either is a NaN). Each result and MXCSR, with its
-# sticky exception flags (IE DE ZE OE UE PE), are recorded.
+# SSE2 double-precision arithmetic on special and inexact operands:
+# ADDPD/SD, SUBPD/SD, MULPD/SD, DIVPD/SD and SQRTPD/SD over vectors holding
+# ±0, ±inf, quiet and signalling NaNs (the first operand's NaN wins,
+# quietened), denormals, values that overflow or underflow and ones whose
+# results are inexact; then MINPD/SD and MAXPD/SD with NaNs (the second
+# operand is returned whenever either is a NaN). Each result and MXCSR, with
+# its sticky exception flags (IE DE ZE OE UE PE), are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -43,7 +43,11 @@ inner:
 	movq	%r13, %r9
 	shlq	$4, %r9
 	movdqa	vecs(%r9), %xmm1
-	.irp op, paddb, paddw, paddd, paddq, psubb, psubw, psubd, psubq, paddsb, paddsw, paddusb, paddusw, psubsb, psubsw, psubusb, psubusw, pmullw, pmulhw, pmulhuw, pmuludq, pmaddwd, pavgb, pavgw, psadbw, pminub, pmaxub, pminsw, pmaxsw
+	.irp	op, paddb, paddw, paddd, paddq, psubb, psubw, psubd, \
+		psubq, paddsb, paddsw, paddusb, paddusw, psubsb, psubsw, \
+		psubusb, psubusw, pmullw, pmulhw, pmulhuw, pmuludq, \
+		pmaddwd, pavgb, pavgw, psadbw, pminub, pmaxub, pminsw, \
+		pmaxsw
 	movdqa	vecs(%r8), %xmm0
 	\op	%xmm1, %xmm0
 	PUT	xmm0

@@ -41,7 +41,10 @@ inner:
 	movq	%r13, %r9
 	shlq	$4, %r9
 	movdqa	vecs(%r9), %xmm1
-	.irp op, pcmpeqb, pcmpeqw, pcmpeqd, pcmpgtb, pcmpgtw, pcmpgtd, packsswb, packssdw, packuswb, punpcklbw, punpckhbw, punpcklwd, punpckhwd, punpckldq, punpckhdq, punpcklqdq, punpckhqdq, unpcklpd, unpckhpd
+	.irp	op, pcmpeqb, pcmpeqw, pcmpeqd, pcmpgtb, pcmpgtw, pcmpgtd, \
+		packsswb, packssdw, packuswb, punpcklbw, punpckhbw, \
+		punpcklwd, punpckhwd, punpckldq, punpckhdq, punpcklqdq, \
+		punpckhqdq, unpcklpd, unpckhpd
 	movdqa	vecs(%r8), %xmm0
 	\op	%xmm1, %xmm0
 	PUT	xmm0

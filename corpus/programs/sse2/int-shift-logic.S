@@ -1,8 +1,8 @@
-# SSE2 integer shifts and logic: PSLLW/D/Q, PSRLW/D/Q, PSRAW/D by
-# immediate and by an XMM count (counts of 0, 1, width-1, width and far
-# beyond: logical shifts give 0, arithmetic ones fill with the sign; the
-# XMM count is the whole low quadword), PSLLDQ/PSRLDQ byte shifts
-# (including 16 and more), PAND, PANDN, POR, PXOR.
+# SSE2 integer shifts and logic: PSLLW/D/Q, PSRLW/D/Q, PSRAW/D by immediate
+# and by an XMM count (counts of 0, 1, width-1, width and far beyond:
+# logical shifts give 0, arithmetic ones fill with the sign; the XMM count
+# is the whole low quadword), PSLLDQ/PSRLDQ byte shifts (including 16 and
+# more), PAND, PANDN, POR, PXOR.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

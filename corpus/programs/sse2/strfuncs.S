@@ -2,8 +2,8 @@
 # strlen and memchr by PCMPEQB against a broadcast byte, PMOVMSKB and BSF,
 # starting from an aligned block with the bytes before the string masked
 # off; a strcmp by PCMPEQB/PMOVMSKB comparison of 16-byte blocks. Over
-# strings of every length 0-47 at every alignment 0-15. Results are
-# written to stdout.
+# strings of every length 0-47 at every alignment 0-15. Results are written
+# to stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

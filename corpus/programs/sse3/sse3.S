@@ -1,8 +1,8 @@
 # SSE3: ADDSUBPS/PD (subtract in even lanes, add in odd), HADDPS/PD and
-# HSUBPS/PD (horizontal), MOVSLDUP, MOVSHDUP, MOVDDUP (register and
-# memory), and LDDQU at an unaligned address, over pairs of vectors of
-# exactly representable values (so MXCSR stays clean), including ±0
-# whose sign depends on the operation order.
+# HSUBPS/PD (horizontal), MOVSLDUP, MOVSHDUP, MOVDDUP (register and memory),
+# and LDDQU at an unaligned address, over pairs of vectors of exactly
+# representable values (so MXCSR stays clean), including ±0 whose sign
+# depends on the operation order.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -2,8 +2,8 @@
 # (nearest, down, up, truncate, and MXCSR's mode) over halves, fractions,
 # ±0, large integral values and infinities, always with imm8 bit 3 set so
 # that inexact rounding raises no precision flag; BLENDPS/PD, BLENDVPS/PD
-# (mask in XMM0), INSERTPS (with zeroing mask), EXTRACTPS, and DPPS/DPPD
-# on exactly representable products. Results and MXCSR are recorded.
+# (mask in XMM0), INSERTPS (with zeroing mask), EXTRACTPS, and DPPS/DPPD on
+# exactly representable products. Results and MXCSR are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -48,7 +48,8 @@ inner:
 	movq	%r13, %r9
 	shlq	$4, %r9
 	movdqa	vecs(%r9), %xmm1
-	.irp op, pminsb, pminsd, pmaxsb, pmaxsd, pminuw, pminud, pmaxuw, pmaxud, pmulld, pmuldq, pcmpeqq, packusdw
+	.irp	op, pminsb, pminsd, pmaxsb, pmaxsd, pminuw, pminud, \
+		pmaxuw, pmaxud, pmulld, pmuldq, pcmpeqq, packusdw
 	movdqa	vecs(%r8), %xmm2
 	\op	%xmm1, %xmm2
 	PUT	xmm2
@@ -70,7 +71,9 @@ inner:
 	cmpq	$NV, %r13
 	jb	inner
 	movdqa	vecs(%r8), %xmm1
-	.irp op, pmovzxbw, pmovzxbd, pmovzxbq, pmovzxwd, pmovzxwq, pmovzxdq, pmovsxbw, pmovsxbd, pmovsxbq, pmovsxwd, pmovsxwq, pmovsxdq
+	.irp	op, pmovzxbw, pmovzxbd, pmovzxbq, pmovzxwd, pmovzxwq, \
+		pmovzxdq, pmovsxbw, pmovsxbd, pmovsxbq, pmovsxwd, \
+		pmovsxwq, pmovsxdq
 	\op	%xmm1, %xmm2
 	PUT	xmm2
 	.endr

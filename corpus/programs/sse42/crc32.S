@@ -1,9 +1,9 @@
 # SSE4.2 CRC32 (the CRC-32C polynomial) with 8-, 16-, 32- and 64-bit
 # sources, register and memory forms, over a pseudo-random buffer: the CRC
-# of the whole buffer computed four ways (they must agree), the CRC of
-# each prefix length 0-63 bytewise, and single steps from edge values.
-# The 32-bit destination is zero-extended; the 64-bit form (REX.W) takes a
-# 64-bit source but still produces a 32-bit CRC.
+# of the whole buffer computed four ways (they must agree), the CRC of each
+# prefix length 0-63 bytewise, and single steps from edge values. The 32-bit
+# destination is zero-extended; the 64-bit form (REX.W) takes a 64-bit
+# source but still produces a 32-bit CRC.
 	.section .note.GNU-stack,"",@progbits
 
 	.set LEN, 1024

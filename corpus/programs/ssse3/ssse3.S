@@ -42,7 +42,8 @@ inner:
 	movq	%r13, %r9
 	shlq	$4, %r9
 	movdqa	vecs(%r9), %xmm1
-	.irp op, pshufb, phaddw, phaddd, phaddsw, phsubw, phsubd, phsubsw, psignb, psignw, psignd, pmaddubsw, pmulhrsw
+	.irp	op, pshufb, phaddw, phaddd, phaddsw, phsubw, phsubd, \
+		phsubsw, psignb, psignw, psignd, pmaddubsw, pmulhrsw
 	movdqa	vecs(%r8), %xmm0
 	\op	%xmm1, %xmm0
 	PUT	xmm0

@@ -1,7 +1,7 @@
-# ENTER with nesting levels 0, 1, 2 and 5 (level > 0 copies the enclosing
-# frame pointers into the new frame) and LEAVE, in a recursive procedure
-# that walks its display of outer frames; also ENTER with a 16-bit-sized
-# frame and a 66-prefixed LEAVE that restores BP only. Frame contents are
+# ENTER with nesting levels 0, 1, 2, 5 and 31 (level > 0 copies the
+# enclosing frame pointers into the new frame) and LEAVE, also in a
+# recursive procedure with a level-2 display; then a 66-prefixed LEAVE
+# that pops only 16 bits into BP. Frame contents are
 # recorded as offsets from the initial stack pointer.
 	.section .note.GNU-stack,"",@progbits
 

@@ -1,7 +1,7 @@
-# PUSH and POP of registers, immediates (imm8 and imm32, sign-extended to
-# 64 bits), memory operands (including POP to a memory operand addressed
-# through RSP, which uses RSP's value after the pop), 16-bit PUSH/POP
-# (66 prefix: RSP moves by 2), PUSH %rsp (pushes the old value), POP %rsp,
+# PUSH and POP of registers, immediates (imm8 and imm32, sign-extended to 64
+# bits), memory operands (including POP to a memory operand addressed
+# through RSP, which uses RSP's value after the pop), 16-bit PUSH/POP (66
+# prefix: RSP moves by 2), PUSH %rsp (pushes the old value), POP %rsp,
 # PUSHF/POPF with DF and the arithmetic flags. Stack contents are recorded
 # relative to a base so that the absolute stack address does not matter.
 	.section .note.GNU-stack,"",@progbits

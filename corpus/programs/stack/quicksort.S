@@ -1,8 +1,8 @@
-# Recursive quicksort (Lomuto partition) of 300 pseudo-random 64-bit
-# keys, with callee-saved registers pushed and popped in every frame, a
-# frame pointer, and stack-passed arguments for the recursive calls; then
-# a binary search for every tenth key. The sorted array, a sortedness flag
-# and the search results are written to stdout.
+# Recursive quicksort (Lomuto partition) of 300 pseudo-random 64-bit keys,
+# with callee-saved registers pushed and popped in every frame, a frame
+# pointer, and stack-passed arguments for the recursive calls; then a binary
+# search for every tenth key. The sorted array, a sortedness flag and the
+# search results are written to stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.set N, 300

@@ -1,8 +1,8 @@
 # CMPS and SCAS at every size with REPE and REPNE, DF clear and set: strings
-# equal, differing at the first, a middle and the last element, and a
-# count of 0 (no iteration: flags and registers unchanged). Records the
-# flags of the last comparison, RSI, RDI and RCX (which tell where the
-# scan stopped) after each.
+# equal, differing at the first, a middle and the last element, and a count
+# of 0 (no iteration: flags and registers unchanged). Records the flags of
+# the last comparison, RSI, RDI and RCX (which tell where the scan stopped)
+# after each.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -2,8 +2,8 @@
 # STOSQ plus a REP STOSB tail, memcpy by REP MOVSQ plus REP MOVSB, memmove
 # backwards (STD; REP MOVSB; CLD) for an overlapping copy, strlen by REPNE
 # SCASB, memcmp by REPE CMPSB, and memchr by REPNE SCASB, over a 4 KiB
-# buffer at several sizes and misalignments. Checksums of the buffer and
-# the results are written to stdout.
+# buffer at several sizes and misalignments. Checksums of the buffer and the
+# results are written to stdout.
 	.section .note.GNU-stack,"",@progbits
 
 	.set LEN, 4096

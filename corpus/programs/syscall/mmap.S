@@ -2,10 +2,10 @@
 # (read-write, then a second mapping placed with MAP_FIXED inside the
 # first), writing and reading a pattern, mprotect(2) to read-only and back
 # (reads still work), munmap(2) of part of a mapping and of an unaligned
-# address (EINVAL), mmap with a bad length (EINVAL), and brk(2): query,
-# grow by three pages, fill, shrink. Only contents, return codes and
-# differences between addresses are recorded; absolute addresses differ
-# between a native run and an emulator.
+# address (EINVAL), mmap with a bad length (EINVAL), and brk(2): query, grow
+# by three pages, fill, shrink. Only contents, return codes and differences
+# between addresses are recorded; absolute addresses differ between a native
+# run and an emulator.
 	.section .note.GNU-stack,"",@progbits
 
 	.set PROT_READ, 1

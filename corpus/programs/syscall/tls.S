@@ -1,10 +1,9 @@
-# Thread-local storage by hand: arch_prctl(ARCH_SET_FS) points FS at a
-# block whose first word points to itself (the x86-64 TLS convention),
-# ARCH_GET_FS reads the base back, and loads, stores, read-modify-write
-# instructions and LEA-free address arithmetic go through %fs: with
-# positive and negative offsets. getpid(2) and gettid(2) are called and
-# compared (equal in a single-threaded process) but their values, which
-# differ between runs, are not recorded.
+# Thread-local storage by hand: arch_prctl(ARCH_SET_FS) points FS at a block
+# whose first word points to itself (the x86-64 TLS convention), ARCH_GET_FS
+# reads the base back, and loads, stores, read-modify-write instructions and
+# indexed forms go through %fs: with positive and negative offsets. getpid(2) and gettid(2) are called and compared (equal in a
+# single-threaded process) but their values, which differ between runs, are
+# not recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.set ARCH_SET_FS, 0x1002

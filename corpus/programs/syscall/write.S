@@ -1,7 +1,7 @@
 # write(2) to stdout: strings of several lengths (0, 1, odd sizes, one
 # spanning a page boundary), numbers formatted in decimal by hand, and
-# writev(2) gathering three buffers. The return values (bytes written)
-# are printed too, so the output checks them.
+# writev(2) gathering three buffers. The return values (bytes written) are
+# printed too, so the output checks them.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,6 +1,6 @@
-# AVX2 VPADDD/VPADDQ on 256-bit registers, VPBROADCASTQ.
-# The oracle's CPU model lacks this extension, so the entry is only run
-# natively and under QEMU with a CPU model that has it.
+# AVX2 VPADDD/VPADDQ on 256-bit registers, VPBROADCASTQ. The oracle's CPU
+# model lacks this extension, so the entry is only run natively and under
+# QEMU with a CPU model that has it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

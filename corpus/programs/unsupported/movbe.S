@@ -1,6 +1,6 @@
-# MOVBE loads and stores (byte-swapping moves) at 16, 32 and 64 bits.
-# The oracle's CPU model lacks this extension, so the entry is only run
-# natively and under QEMU with a CPU model that has it.
+# MOVBE loads and stores (byte-swapping moves) at 16, 32 and 64 bits. The
+# oracle's CPU model lacks this extension, so the entry is only run natively
+# and under QEMU with a CPU model that has it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

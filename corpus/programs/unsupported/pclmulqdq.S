@@ -1,6 +1,6 @@
-# PCLMULQDQ carry-less multiplication of edge values.
-# The oracle's CPU model lacks this extension, so the entry is only run
-# natively and under QEMU with a CPU model that has it.
+# PCLMULQDQ carry-less multiplication of edge values. The oracle's CPU model
+# lacks this extension, so the entry is only run natively and under QEMU
+# with a CPU model that has it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

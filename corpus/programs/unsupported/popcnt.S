@@ -1,6 +1,6 @@
-# POPCNT at 16, 32 and 64 bits over edge values, with its flags.
-# The oracle's CPU model lacks this extension, so the entry is only run
-# natively and under QEMU with a CPU model that has it.
+# POPCNT at 16, 32 and 64 bits over edge values, with its flags. The
+# oracle's CPU model lacks this extension, so the entry is only run natively
+# and under QEMU with a CPU model that has it.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,10 +1,10 @@
 # x87 FADD, FSUB, FSUBR, FMUL, FDIV and FDIVR over every pair of a table of
 # ordinary finite values whose results are mostly inexact, so that the
 # precision flag (PE) and C1 (set when the result was rounded up) matter.
-# Register forms, popping forms, 64- and 32-bit memory operands. Each result is stored in 80-bit
-# format together with the status word (exception flags and condition
-# codes), which is cleared before every operation. Exceptions are masked,
-# as Linux starts processes.
+# Register forms, popping forms, 64- and 32-bit memory operands. Each result
+# is stored in 80-bit format together with the status word (exception flags
+# and condition codes), which is cleared before every operation. Exceptions
+# are masked, as Linux starts processes.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

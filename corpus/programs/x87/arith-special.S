@@ -4,8 +4,8 @@
 # overflows or underflows), in the register forms, the popping forms and
 # with 64- and 32-bit memory operands. Each result is stored in 80-bit
 # format together with the status word (exception flags and condition
-# codes), which is cleared before every operation. Exceptions are masked,
-# as Linux starts processes.
+# codes), which is cleared before every operation. Exceptions are masked, as
+# Linux starts processes.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,12 +1,11 @@
 # x87 FADD, FSUB, FSUBR, FMUL, FDIV and FDIVR over every pair of a table of
 # powers of two whose sums, differences, products and quotients are all
-# exact (no precision exception: the
-# inexact cases are in arith-inexact, the special values in
-# arith-special), in the register forms, the popping forms and with 64-
-# and 32-bit memory operands. Each result is stored in 80-bit
+# exact (no precision exception: the inexact cases are in arith-inexact, the
+# special values in arith-special), in the register forms, the popping forms
+# and with 64- and 32-bit memory operands. Each result is stored in 80-bit
 # format together with the status word (exception flags and condition
-# codes), which is cleared before every operation. Exceptions are masked,
-# as Linux starts processes.
+# codes), which is cleared before every operation. Exceptions are masked, as
+# Linux starts processes.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

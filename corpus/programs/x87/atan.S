@@ -1,6 +1,6 @@
 # x87 FPATAN: atan(y / x) in the right quadrant, over signs of zero, equal
-# and opposite operands, extreme ratios and infinities. Results (80-bit)
-# and status words are recorded.
+# and opposite operands, extreme ratios and infinities. Results (80-bit) and
+# status words are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

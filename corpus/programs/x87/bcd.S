@@ -1,7 +1,7 @@
 # x87 packed BCD: FBLD of 18-digit values (largest, negative, -0) and FBSTP
-# of integral, non-integral (rounded by the current mode), negative-zero
-# and out-of-range values (the BCD indefinite and IE). Each stored value
-# and the status word are recorded.
+# of integral, non-integral (rounded by the current mode), negative-zero and
+# out-of-range values (the BCD indefinite and IE). Each stored value and the
+# status word are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,9 +1,9 @@
-# x87 comparisons where one side is a quiet or signalling NaN or a
-# denormal, against zero, -1, +inf and each other (FCOM raises IE for any
-# NaN, FUCOM only for signalling ones; denormals raise DE): FCOM and FUCOM (condition codes
-# C0 C2 C3), FCOMP/FCOMPP, FCOMI/FUCOMI/FCOMIP (EFLAGS ZF PF CF), FICOM
-# with an integer operand; then FTST and FXAM of each, and FCMOVcc. Condition codes, EFLAGS and status words
-# are recorded.
+# x87 comparisons where one side is a quiet or signalling NaN or a denormal,
+# against zero, -1, +inf and each other (FCOM raises IE for any NaN, FUCOM
+# only for signalling ones; denormals raise DE): FCOM and FUCOM (condition
+# codes C0 C2 C3), FCOMP/FCOMPP, FCOMI/FUCOMI/FCOMIP (EFLAGS ZF PF CF),
+# FICOM with an integer operand; then FTST and FXAM of each, and FCMOVcc.
+# Condition codes, EFLAGS and status words are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

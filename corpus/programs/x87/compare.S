@@ -1,10 +1,10 @@
 # x87 comparisons over every pair of a table of ordered values (±0, ±1,
-# ±inf; NaNs and denormals are in compare-nan): FCOM and FUCOM (condition codes
-# C0 C2 C3), FCOMP/FCOMPP, FCOMI/FUCOMI/FCOMIP (EFLAGS ZF PF CF), FICOM
-# with an integer operand; then FTST and FXAM of each value and of an
+# ±inf; NaNs and denormals are in compare-nan): FCOM and FUCOM (condition
+# codes C0 C2 C3), FCOMP/FCOMPP, FCOMI/FUCOMI/FCOMIP (EFLAGS ZF PF CF),
+# FICOM with an integer operand; then FTST and FXAM of each value and of an
 # empty register, and FCMOVcc. FCOMI and friends clear OF, SF and AF on
-# hardware; QEMU 7.2 (and Unicorn) leave them as they were. Condition codes, EFLAGS and status words
-# are recorded.
+# hardware; QEMU 7.2 (and Unicorn) leave them as they were. Condition codes,
+# EFLAGS and status words are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,8 +1,8 @@
 # x87 constant loads FLD1, FLDZ, FLDPI, FLDL2E, FLDL2T, FLDLG2 and FLDLN2
-# under each rounding mode: the 66-bit internal constants are rounded to
-# 64 bits according to RC (pi rounds up to nearest, down toward zero),
-# without raising the precision flag. Also FABS, FCHS, FTST and FXAM of
-# each, and FNSTCW/FLDCW round trips.
+# under each rounding mode: the 66-bit internal constants are rounded to 64
+# bits according to RC (pi rounds up to nearest, down toward zero), without
+# raising the precision flag. Also FABS, FCHS, FTST and FXAM of each, and
+# FNSTCW/FLDCW round trips.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,11 +1,10 @@
-# x87 conversions that round, overflow or meet special values, under each
-# of the four rounding modes (RC field of the control word): FIST/FISTP to
-# 16, 32 and 64 bits (out of range gives the integer indefinite and IE),
-# FISTTP (truncates whatever the mode), FST to 32 and 64 bits (overflow to
-# infinity or the largest finite value, underflow to denormals or zero,
-# signalling NaNs quietened with IE) and FRNDINT. Each stored value and
-# the status word (exceptions and C1, the round-up indicator) are
-# recorded.
+# x87 conversions that round, overflow or meet special values, under each of
+# the four rounding modes (RC field of the control word): FIST/FISTP to 16,
+# 32 and 64 bits (out of range gives the integer indefinite and IE), FISTTP
+# (truncates whatever the mode), FST to 32 and 64 bits (overflow to infinity
+# or the largest finite value, underflow to denormals or zero, signalling
+# NaNs quietened with IE) and FRNDINT. Each stored value and the status word
+# (exceptions and C1, the round-up indicator) are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,9 +1,10 @@
 # x87 loads and stores of integral values in range, so that no exception
 # arises: FLD and FSTP in 32-, 64- and 80-bit formats (widening and
-# narrowing, ±0 included), FILD and FISTP with 16-, 32- and 64-bit
-# integers, FIST and FISTTP, FCHS, FABS, FXCH, FLD ST(i) and FST ST(i),
-# FFREE and FINCSTP/FDECSTP. Out-of-range, inexact and special
-# conversions are in x87/convert-special, packed BCD in x87/bcd. Each stored value and the status word are recorded.
+# narrowing, ±0 included), FILD and FISTP with 16-, 32- and 64-bit integers,
+# FIST and FISTTP, FCHS, FABS, FXCH, FLD ST(i) and FST ST(i), FFREE and
+# FINCSTP/FDECSTP. Out-of-range, inexact and special conversions are in
+# x87/convert-special, packed BCD in x87/bcd. Each stored value and the
+# status word are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

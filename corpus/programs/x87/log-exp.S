@@ -1,8 +1,8 @@
-# x87 F2XM1 (2^x - 1 for |x| <= 1), FYL2X (y * log2 x) and FYL2XP1
-# (y * log2(x + 1) for small x) over ordinary and boundary operands: ±0,
-# ±1, tiny values where the result is close to x * ln 2, exact powers of
-# two, log of 1, negative and zero x (IE and ZE), infinities. Results and
-# status words are recorded.
+# x87 F2XM1 (2^x - 1 for |x| <= 1), FYL2X (y * log2 x) and FYL2XP1 (y *
+# log2(x + 1) for small x) over ordinary and boundary operands: ±0, ±1, tiny
+# values where the result is close to x * ln 2, exact powers of two, log of
+# 1, negative and zero x (IE and ZE), infinities. Results and status words
+# are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,6 +1,6 @@
 # x87 FSQRT and FXTRACT of special operands: -1 (IE, the default NaN), -0
-# (stays -0), +0 (FXTRACT raises ZE and gives -inf as the exponent), and
-# the infinities. The results and status words are recorded.
+# (stays -0), +0 (FXTRACT raises ZE and gives -inf as the exponent), and the
+# infinities. The results and status words are recorded.
 	.section .note.GNU-stack,"",@progbits
 
 	.data

@@ -1,5 +1,5 @@
-# x87 FSIN, FCOS, FSINCOS and FPTAN over angles from tiny to the edge of
-# the reduction range (|x| >= 2^63 sets C2 and leaves the operand alone),
+# x87 FSIN, FCOS, FSINCOS and FPTAN over angles from tiny to the edge of the
+# reduction range (|x| >= 2^63 sets C2 and leaves the operand alone),
 # quadrant boundaries near multiples of pi/2, ±0, infinities and NaNs.
 # Results (80-bit) and status words are recorded; FPTAN also pushes 1.0.
 # FPATAN is in x87/atan.
