@@ -7,6 +7,23 @@
 // and unknown keys are errors, so that a typo cannot silently change what an
 // entry expects. The sources are embedded in the package, so the corpus works
 // from any working directory and from an installed binary.
+//
+// The programs follow a few conventions that the harness can rely on:
+//
+//   - Assembly is GNU as in AT&T syntax, self-contained (no shared include
+//     files), linked with -nostdlib -static at fixed addresses.
+//   - Results go both to registers and to an output buffer in memory, which
+//     is written to stdout at the end, so a wrong result shows up in a
+//     register, in a memory write and in the output.
+//   - Only architecturally defined results are stored: flags that an
+//     instruction leaves undefined are masked out before they are recorded.
+//     (They still reach the registers, where the harness compares them.)
+//   - Nothing that differs from run to run is stored or printed: no stack or
+//     mmap addresses (only differences between them), no pids, no time.
+//   - Programs exit through exit(2) with status 0 unless the manifest says
+//     otherwise; those that fault do so at one marked instruction.
+//   - An instruction that one side is known to get wrong lives in an entry
+//     of its own, so that it does not hide the rest of its class.
 package corpus
 
 import (
