@@ -170,7 +170,10 @@ func (f *fakeFol) NotModelled() map[string]string {
 	return map[string]string{"cr0": "kernel state"}
 }
 func (f *fakeFol) Synced() map[string]int { return map[string]int{} }
-func (f *fakeFol) Close() error           { f.closed = true; return nil }
+func (f *fakeFol) Imprecise() []ImpreciseBits {
+	return []ImpreciseBits{{Register: "eflags", Mask: 1 << 21, Reason: "ID flag not modelled"}}
+}
+func (f *fakeFol) Close() error { f.closed = true; return nil }
 
 func runFake(steps []fakeStep, cfg Config) (*Result, *fakeFol) {
 	ref := newFakeRef(steps)

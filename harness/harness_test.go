@@ -53,6 +53,14 @@ func TestRunOutcomes(t *testing.T) {
 			{code: addRaxRbx, ref: map[string]uint64{"cr0": 5}, fol: map[string]uint64{"cr0": 6}},
 			exitStep,
 		}, Config{}, Agree, "", "", 0},
+		{"imprecise bits not compared", []fakeStep{
+			{code: addRaxRbx, ref: map[string]uint64{"eflags": 1 << 21}, fol: map[string]uint64{"eflags": 0}},
+			exitStep,
+		}, Config{}, Agree, "", "", 0},
+		{"imprecise bits compared on request", []fakeStep{
+			{code: addRaxRbx, ref: map[string]uint64{"eflags": 1 << 21}, fol: map[string]uint64{"eflags": 0}},
+			exitStep,
+		}, Config{CompareImprecise: true}, Diverge, KindFlags, "eflags", 1},
 		{"ignored register", []fakeStep{
 			{code: addRaxRbx, ref: map[string]uint64{"rax": 5}, fol: map[string]uint64{"rax": 6}},
 			exitStep,
@@ -194,7 +202,8 @@ func TestRegisterReportValues(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, text.String())
 		}
 	}
-	if len(res.NotCompared) != 1 || res.NotCompared[0] != (NotCompared{"cr0", "kernel state"}) {
+	if len(res.NotCompared) != 2 || res.NotCompared[0] != (NotCompared{"cr0", "kernel state"}) ||
+		res.NotCompared[1] != (NotCompared{"eflags", "bits 0x200000: ID flag not modelled"}) {
 		t.Errorf("not compared %v", res.NotCompared)
 	}
 }

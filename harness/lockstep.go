@@ -34,6 +34,9 @@ type Config struct {
 	Ignore []string
 	// StrictFlags compares architecturally undefined flags too.
 	StrictFlags bool
+	// CompareImprecise compares the register bits the follower declares
+	// imprecise too.
+	CompareImprecise bool
 	// History is how many past instructions a report shows (default 16).
 	History int
 	// Progress, if set, is called about every ProgressEvery with the run
@@ -60,11 +63,12 @@ type run struct {
 	res    *Result
 	start  time.Time
 
-	folRegs  *machine.Snapshot
-	compared []bool // per layout register
-	flagsIx  int
-	rcxIx    int
-	pcIx     int
+	folRegs   *machine.Snapshot
+	compared  []bool // per layout register
+	imprecise []imprecise
+	flagsIx   int
+	rcxIx     int
+	pcIx      int
 
 	hist     *history
 	refBuf   []byte
@@ -76,6 +80,12 @@ type run struct {
 }
 
 type span struct{ start, end uint64 }
+
+// imprecise is a register with bits left out of the comparison.
+type imprecise struct {
+	index int
+	mask  uint64
+}
 
 // Run drives the reference and a follower in lockstep until the program
 // ends, they diverge, or ctx ends. It never returns a nil Result; errors
@@ -185,6 +195,17 @@ func (r *run) setupCompare() error {
 		if why, ok := reasons[reg.Name]; ok {
 			r.compared[i] = false
 			r.res.NotCompared = append(r.res.NotCompared, NotCompared{Register: reg.Name, Reason: why})
+		}
+	}
+	if !r.cfg.CompareImprecise {
+		for _, b := range r.fol.Imprecise() {
+			i := r.layout.Index(b.Register)
+			if i < 0 || !r.compared[i] || b.Mask == 0 {
+				continue
+			}
+			r.imprecise = append(r.imprecise, imprecise{index: i, mask: b.Mask})
+			r.res.NotCompared = append(r.res.NotCompared, NotCompared{Register: b.Register,
+				Reason: fmt.Sprintf("bits %#x: %s", b.Mask, b.Reason)})
 		}
 	}
 	r.flagsIx, r.rcxIx, r.pcIx = r.layout.Index("eflags"), r.layout.Index("rcx"), r.layout.Index("rip")
@@ -441,7 +462,22 @@ func (r *run) compareRegisters(ctx context.Context, pc uint64) error {
 			copy(r.folRegs.Reg(i), refS.Reg(i))
 		}
 	}
+	// Imprecise bits take the reference's value; if that changed anything,
+	// the follower must adopt it (programs read these registers back).
+	adopt := false
+	for _, im := range r.imprecise {
+		b := r.folRegs.Reg(im.index)
+		v := le(b)
+		nv := v&^im.mask | le(refS.Reg(im.index))&im.mask
+		if nv != v {
+			putLE(b, nv)
+			adopt = true
+		}
+	}
 	if bytes.Equal(r.folRegs.Regs, refS.Regs) {
+		if adopt {
+			return r.fol.Adopt(refS)
+		}
 		return nil
 	}
 	var diffs []int

@@ -94,9 +94,21 @@ type Follower interface {
 	// NotModelled names the layout registers the follower cannot compare,
 	// each with the reason.
 	NotModelled() map[string]string
+	// Imprecise lists register bits the follower does not model
+	// faithfully; they are not compared, and when only they differ the
+	// follower adopts the reference's value.
+	Imprecise() []ImpreciseBits
 	// Synced counts, by mnemonic, the instructions taken from the reference.
 	Synced() map[string]int
 	Close() error
+}
+
+// ImpreciseBits are bits of a register (within its low 64 bits) that a
+// follower does not model faithfully, with the reason.
+type ImpreciseBits struct {
+	Register string
+	Mask     uint64
+	Reason   string
 }
 
 // NewFollower creates a follower seeded from the reference's current state.

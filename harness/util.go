@@ -23,3 +23,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// putLE stores the low bytes of v into b, little-endian.
+func putLE(b []byte, v uint64) {
+	for i := 0; i < len(b) && i < 8; i++ {
+		b[i] = byte(v >> (8 * i))
+	}
+}

@@ -141,4 +141,7 @@ func (f *oracleFollower) NotModelled() map[string]string {
 	return m
 }
 func (f *oracleFollower) Synced() map[string]int { return f.o.SyncCounts() }
+
+// Imprecise is filled in once the oracle declares its imprecise bits.
+func (f *oracleFollower) Imprecise() []harness.ImpreciseBits { return nil }
 func (f *oracleFollower) Close() error           { return f.o.Close() }

@@ -16,7 +16,7 @@ import (
 
 func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run [flags]\n")
+		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run [flags] [NAME|CLASS...]\n")
 		return exitError
 	}
 	fs := flag.NewFlagSet("corpus "+args[0], flag.ContinueOnError)
@@ -36,7 +36,23 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "lockstep corpus: %v\n", err)
 		return exitError
 	}
-	if len(labels) > 0 {
+	if names := fs.Args(); len(names) > 0 {
+		// Entries named on the command line (a class name selects the class).
+		var sel []corpus.Entry
+		for _, e := range entries {
+			for _, n := range names {
+				if e.Name == n || strings.HasPrefix(e.Name, strings.TrimSuffix(n, "/")+"/") {
+					sel = append(sel, e)
+					break
+				}
+			}
+		}
+		if len(sel) == 0 {
+			fmt.Fprintf(stderr, "lockstep corpus: no entry named %s\n", strings.Join(names, " "))
+			return exitError
+		}
+		entries = sel
+	} else if len(labels) > 0 {
 		entries = corpus.Filter(entries, labels...)
 	} else if !*all && args[0] != "list" {
 		var def []corpus.Entry

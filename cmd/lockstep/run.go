@@ -22,6 +22,7 @@ type harnessFlags struct {
 	maxDivergences int
 	ignore         string
 	strictFlags    bool
+	imprecise      bool
 	history        int
 	asJSON         bool
 	timeout        time.Duration
@@ -34,6 +35,7 @@ func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
 	fs.IntVar(&h.maxDivergences, "max-divergences", 10, "with --keep-going, stop after `N` divergences")
 	fs.StringVar(&h.ignore, "ignore", "", "comma-separated `registers` not to compare")
 	fs.BoolVar(&h.strictFlags, "strict-flags", false, "compare architecturally undefined flags too")
+	fs.BoolVar(&h.imprecise, "compare-imprecise", false, "compare register bits the oracle does not model faithfully too")
 	fs.IntVar(&h.history, "history", 16, "instructions of history in a report")
 	fs.BoolVar(&h.asJSON, "json", false, "write the report as one JSON object")
 	fs.DurationVar(&h.timeout, "timeout", 0, "give up after this long (0: no limit)")
@@ -41,7 +43,7 @@ func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
 
 func (h *harnessFlags) config(prog string) (harness.Config, error) {
 	cfg := harness.Config{MaxSteps: h.maxSteps, KeepGoing: h.keepGoing, MaxDivergences: h.maxDivergences,
-		StrictFlags: h.strictFlags, History: h.history}
+		StrictFlags: h.strictFlags, CompareImprecise: h.imprecise, History: h.history}
 	if h.ignore != "" {
 		for _, r := range strings.Split(h.ignore, ",") {
 			if r = strings.TrimSpace(r); r != "" {
