@@ -144,4 +144,4 @@ func (f *oracleFollower) Synced() map[string]int { return f.o.SyncCounts() }
 
 // Imprecise is filled in once the oracle declares its imprecise bits.
 func (f *oracleFollower) Imprecise() []harness.ImpreciseBits { return nil }
-func (f *oracleFollower) Close() error           { return f.o.Close() }
+func (f *oracleFollower) Close() error                       { return f.o.Close() }
