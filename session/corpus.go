@@ -95,6 +95,27 @@ func checkDivergence(exp corpus.Expectation, d harness.Divergence) error {
 	return nil
 }
 
+// Record returns the manifest keys that record a divergence as the
+// expectation Check compares with (for corpus.SetKeys).
+func Record(d harness.Divergence) [][2]string {
+	kv := [][2]string{
+		{"divergence.kind", string(d.Kind)},
+		{"divergence.instruction", d.Instruction.Text},
+		{"divergence.register", d.Register},
+		{"divergence.address", ""},
+		{"divergence.reference", ""},
+		{"divergence.oracle", ""},
+	}
+	if d.Kind == harness.KindMemory {
+		kv[3][1] = fmt.Sprintf("%#x", d.Address)
+	}
+	if d.Reference != nil {
+		kv[4][1] = "0x" + valueText(d, d.Reference)
+		kv[5][1] = "0x" + valueText(d, d.Follower)
+	}
+	return kv
+}
+
 // valueText renders a divergence value as the JSON report does.
 func valueText(d harness.Divergence, v []byte) string {
 	if d.Kind == harness.KindMemory {

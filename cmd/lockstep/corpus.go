@@ -1,22 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
 
 	"lockstep/corpus"
+	"lockstep/harness"
 	"lockstep/session"
 )
 
 func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run [flags] [NAME|CLASS...]\n")
+		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run|record [flags] [NAME|CLASS...]\n")
 		return exitError
 	}
 	fs := flag.NewFlagSet("corpus "+args[0], flag.ContinueOnError)
@@ -26,6 +30,7 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	all := fs.Bool("all", false, "include entries labelled long and entries the oracle cannot run")
 	jobs := fs.Int("j", 2, "entries to run at once")
 	verbose := fs.Bool("v", false, "print the report of every failing entry")
+	dir := fs.String("dir", "corpus/programs", "with record: the corpus `directory` whose manifests to rewrite")
 	var q qemuFlags
 	q.register(fs)
 	if err := fs.Parse(args[1:]); err != nil {
@@ -87,6 +92,8 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitAgree
 	case "run":
 		return corpusRun(ctx, entries, b, q, *jobs, *verbose, stdout)
+	case "record":
+		return corpusRecord(ctx, entries, b, q, *dir, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "lockstep corpus: unknown command %q\n", args[0])
 	return exitError
@@ -161,4 +168,56 @@ func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q
 		return exitDiverge
 	}
 	return exitAgree
+}
+
+// corpusRecord runs the entries that expect a divergence and writes the
+// divergence each run found into its manifest (instruction, register or
+// address, both values), keeping the manifest's reason and comments.
+func corpusRecord(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q qemuFlags, dir string, stdout, stderr io.Writer) int {
+	status := exitAgree
+	for _, e := range entries {
+		if e.Expect.Outcome != corpus.Diverge || e.Skip != "" {
+			continue
+		}
+		rep, err := session.RunEntry(ctx, e, b, session.Options{QEMU: q.qemu, CPU: q.cpu})
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", e.Name, err)
+			status = exitError
+			continue
+		}
+		if rep.Outcome != harness.Diverge {
+			fmt.Fprintf(stdout, "%s: not recorded: the run ended %s (%v)\n", e.Name, rep.Outcome, rep.Err)
+			status = exitDiverge
+			continue
+		}
+		path := filepath.Join(dir, e.Name+".case")
+		old, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "lockstep corpus record: %v\n", err)
+			return exitError
+		}
+		updated := corpus.SetKeys(old, session.Record(rep.Divergences[0]))
+		if bytes.Equal(old, updated) {
+			fmt.Fprintf(stdout, "%s: unchanged\n", e.Name)
+			continue
+		}
+		if _, err := corpus.Parse(e.Name, updated); err != nil {
+			fmt.Fprintf(stderr, "%s: the recorded manifest does not parse: %v\n", e.Name, err)
+			return exitError
+		}
+		if err := os.WriteFile(path, updated, 0o644); err != nil {
+			fmt.Fprintf(stderr, "lockstep corpus record: %v\n", err)
+			return exitError
+		}
+		d := rep.Divergences[0]
+		fmt.Fprintf(stdout, "%s: recorded %s %s%s at step %d (%s)\n", e.Name, d.Kind, d.Register, addrText(d), d.Step, d.Instruction.Text)
+	}
+	return status
+}
+
+func addrText(d harness.Divergence) string {
+	if d.Kind == harness.KindMemory {
+		return fmt.Sprintf("%#x", d.Address)
+	}
+	return ""
 }
