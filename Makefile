@@ -2,7 +2,7 @@
 GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 BIN     := bin/lockstep
-JUNIT   ?= junit.xml
+JUNIT   ?= $(CURDIR)/junit.xml
 
 .PHONY: all deps build test test-unit test-suites test-long demo bench fuzz clean
 
@@ -18,16 +18,17 @@ build: deps
 # corpus in lockstep) with a JUnit report for CI systems.
 test: deps test-unit test-suites
 
+# The suites run under the Ginkgo CLI (in parallel), not twice.
 test-unit:
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) test -count=1 -timeout 15m $$($(GO) list ./... | grep -v '/suites$$')
 
 test-suites:
 	$(GINKGO) -p --timeout=20m --junit-report=$(JUNIT) --label-filter='!long' ./suites
 
 # Entries too slow for the default suite.
 test-long: deps
-	$(GINKGO) -p --timeout=40m --junit-report=junit-long.xml --label-filter='long' ./suites
+	$(GINKGO) -p --timeout=40m --junit-report=$(CURDIR)/junit-long.xml --label-filter='long' ./suites
 
 # The main job on bundled examples: a program that agrees to the end, and
 # the real divergence of Unicorn 2.0.1's PDEP from QEMU 7.2.

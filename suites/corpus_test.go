@@ -24,7 +24,7 @@ var _ = Describe("the corpus in lockstep", func() {
 	}
 	var table []TableEntry
 	for _, e := range entries {
-		table = append(table, Entry(e.Name, Label(e.Labels...), e))
+		table = append(table, Entry(e.Name, Label(e.Labels...), SpecTimeout(10*time.Minute), e))
 	}
 	builder := &corpus.Builder{}
 	DescribeTable("runs as its manifest records",
@@ -37,6 +37,5 @@ var _ = Describe("the corpus in lockstep", func() {
 			Expect(rep).To(suites.MeetExpectation(e.Expect), "corpus entry %s", e.Name)
 		},
 		table,
-		SpecTimeout(10*time.Minute),
 	)
 })
