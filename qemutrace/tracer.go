@@ -421,6 +421,56 @@ func (t *Tracer) Trace(ctx context.Context) iter.Seq2[machine.Stop, error] {
 	}
 }
 
+// Range is a span of guest memory to read after every step.
+type Range struct {
+	Addr uint64
+	Len  int
+}
+
+// Record is the state after one instruction.
+type Record struct {
+	Step uint64 // 1-based
+	Stop machine.Stop
+	// Registers is the register file after the step, updated in place
+	// (clone it to keep it).
+	Registers *machine.Snapshot
+	// Memory holds the bytes of each requested range after the step,
+	// reused from step to step; nil where the range was not readable.
+	Memory [][]byte
+}
+
+// Records steps the guest until it ends, yielding the state after every
+// instruction, with the given memory ranges read after each step (one RSP
+// read per range, so ask only for what you need). After the guest exits
+// there are no registers or memory to read: the last record has only its
+// Stop.
+func (t *Tracer) Records(ctx context.Context, ranges ...Range) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		bufs := make([][]byte, len(ranges))
+		for i, r := range ranges {
+			bufs[i] = make([]byte, r.Len)
+		}
+		rec := Record{Registers: t.regs, Memory: make([][]byte, len(ranges))}
+		for !t.ended {
+			stop, err := t.Step(ctx)
+			if err != nil {
+				yield(Record{}, err)
+				return
+			}
+			rec.Step, rec.Stop = t.steps, stop
+			for i, r := range ranges {
+				rec.Memory[i] = nil
+				if !t.ended && t.conn.ReadMemory(ctx, r.Addr, bufs[i]) == nil {
+					rec.Memory[i] = bufs[i]
+				}
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+	}
+}
+
 // Close ends the guest and QEMU and removes the private directory. It is
 // safe to call more than once.
 func (t *Tracer) Close() error {

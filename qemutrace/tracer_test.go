@@ -287,3 +287,32 @@ func mustReg(t *testing.T, tr *Tracer, name string) uint64 {
 	}
 	return v
 }
+
+func TestRecordsWithMemory(t *testing.T) {
+	prog := testprog.Build(t, "testdata/basic.S")
+	tr := start(t, prog, Config{})
+	value, store := testprog.Symbol(t, prog, "value"), testprog.Symbol(t, prog, "store")
+	var before, after []byte
+	var last Record
+	for rec, err := range tr.Records(ctx(t), Range{Addr: value, Len: 8}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Stop.PC == store-10 { // the movabs before the store
+			before = append([]byte(nil), rec.Memory[0]...)
+		}
+		if rec.Stop.PC == store {
+			after = append([]byte(nil), rec.Memory[0]...)
+			if pc, _ := rec.Registers.Uint64("rip"); pc != store+7 {
+				t.Errorf("rip after the store %#x", pc)
+			}
+		}
+		last = rec
+	}
+	if le64(before) != 0 || le64(after) != 0x1122334455667788 {
+		t.Errorf(".data before the store % x, after % x", before, after)
+	}
+	if last.Stop.Kind != machine.Exited || last.Memory[0] != nil || last.Step != tr.Steps() {
+		t.Errorf("last record %+v", last)
+	}
+}

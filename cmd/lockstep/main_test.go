@@ -40,6 +40,10 @@ func TestTraceText(t *testing.T) {
 	if !strings.Contains(out, "(rep)") {
 		t.Error("no rep iteration marked")
 	}
+	_, out, _ = lockstep(t, "trace", "--mem", "value:8", "--max-steps", "205", "--", prog)
+	if !strings.Contains(out, "=8877665544332211") {
+		t.Errorf("--mem value:8 does not show the stored value:\n%s", out)
+	}
 }
 
 func TestTraceJSON(t *testing.T) {

@@ -54,7 +54,7 @@ func (h *harnessFlags) config(prog string) (harness.Config, error) {
 	if h.start != "" {
 		addr, err := resolveAddress(prog, h.start)
 		if err != nil {
-			return cfg, err
+			return cfg, fmt.Errorf("--start %w", err)
 		}
 		cfg.StartAt = &addr
 	}
@@ -68,7 +68,7 @@ func resolveAddress(prog, s string) (uint64, error) {
 	}
 	f, err := elf.Open(prog)
 	if err != nil {
-		return 0, fmt.Errorf("--start %s: not a hex address, and no symbols: %w", s, err)
+		return 0, fmt.Errorf("%s: not a hex address, and no symbols: %w", s, err)
 	}
 	defer f.Close()
 	syms, _ := f.Symbols()
@@ -77,7 +77,7 @@ func resolveAddress(prog, s string) (uint64, error) {
 			return sym.Value, nil
 		}
 	}
-	return 0, fmt.Errorf("--start %s: not a hex address nor a symbol of %s", s, prog)
+	return 0, fmt.Errorf("%s: not a hex address nor a symbol of %s", s, prog)
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,10 +22,17 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	maxSteps := fs.Uint64("max-steps", 0, "stop after `N` instructions (0: until the program ends)")
 	asJSON := fs.Bool("json", false, "JSON lines: step, pc and the registers that changed")
+	var mems stringList
+	fs.Var(&mems, "mem", "`ADDR:LEN` of memory to print after every instruction (ADDR hex or a symbol; repeatable)")
 	var q qemuFlags
 	q.register(fs)
 	prog, pargs, ok := parseProgram(fs, args, stderr)
 	if !ok {
+		return exitError
+	}
+	ranges, err := parseRanges(prog, mems)
+	if err != nil {
+		fmt.Fprintf(stderr, "lockstep trace: %v\n", err)
 		return exitError
 	}
 	cfg, closeIn, err := q.config(prog, pargs)
@@ -44,16 +53,15 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	prev := tr.Registers().Clone()
 	start := time.Now()
 	var last machine.Stop
-	for stop, err := range tr.Trace(ctx) {
+	for rec, err := range tr.Records(ctx, ranges...) {
 		if err != nil {
 			out.Flush()
 			fmt.Fprintf(stderr, "lockstep trace: %v\n", err)
 			return exitError
 		}
-		last = stop
-		cur := tr.Registers()
-		writeTraceLine(out, tr.Steps(), stop, prev, cur, *asJSON)
-		prev.CopyFrom(cur)
+		last = rec.Stop
+		writeTraceLine(out, rec, ranges, prev, *asJSON)
+		prev.CopyFrom(rec.Registers)
 		if *maxSteps > 0 && tr.Steps() >= *maxSteps {
 			break
 		}
@@ -85,7 +93,17 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitAgree
 }
 
-func writeTraceLine(w io.Writer, step uint64, stop machine.Stop, prev, cur *machine.Snapshot, asJSON bool) {
+func writeTraceLine(w io.Writer, rec qemutrace.Record, ranges []qemutrace.Range, prev *machine.Snapshot, asJSON bool) {
+	step, stop, cur := rec.Step, rec.Stop, rec.Registers
+	mem := map[string]string{}
+	var memKeys []string
+	for i, r := range ranges {
+		if rec.Memory[i] != nil {
+			k := fmt.Sprintf("%#x", r.Addr)
+			mem[k] = hex.EncodeToString(rec.Memory[i])
+			memKeys = append(memKeys, k)
+		}
+	}
 	changed := map[string]string{}
 	var names []string
 	for i, r := range cur.Layout.Regs {
@@ -102,6 +120,9 @@ func writeTraceLine(w io.Writer, step uint64, stop machine.Stop, prev, cur *mach
 		}
 		if stop.Repeat {
 			line["repeat"] = true
+		}
+		if len(mem) > 0 {
+			line["memory"] = mem
 		}
 		if s := stop.Syscall; s != nil {
 			line["syscall"] = map[string]any{"number": s.Number, "args": s.Args, "result": fmt.Sprintf("%#x", s.Result)}
@@ -129,8 +150,29 @@ func writeTraceLine(w io.Writer, step uint64, stop machine.Stop, prev, cur *mach
 	for _, n := range names {
 		fmt.Fprintf(&b, " %s=%s", n, changed[n])
 	}
+	for _, k := range memKeys {
+		fmt.Fprintf(&b, " [%s]=%s", k, mem[k])
+	}
 	b.WriteByte('\n')
 	io.WriteString(w, b.String())
+}
+
+// parseRanges parses --mem ADDR:LEN values.
+func parseRanges(prog string, specs []string) ([]qemutrace.Range, error) {
+	var out []qemutrace.Range
+	for _, s := range specs {
+		a, l, ok := strings.Cut(s, ":")
+		n, err := strconv.Atoi(l)
+		if !ok || err != nil || n <= 0 || n > 1<<20 {
+			return nil, fmt.Errorf("--mem %s: want ADDR:LEN with 0 < LEN <= 1 MiB", s)
+		}
+		addr, err := resolveAddress(prog, a)
+		if err != nil {
+			return nil, fmt.Errorf("--mem %s: %w", s, err)
+		}
+		out = append(out, qemutrace.Range{Addr: addr, Len: n})
+	}
+	return out, nil
 }
 
 func hexLE(v []byte) string {
