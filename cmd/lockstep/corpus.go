@@ -30,7 +30,7 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	all := fs.Bool("all", false, "include entries labelled long and entries the oracle cannot run")
 	jobs := fs.Int("j", 2, "entries to run at once")
 	verbose := fs.Bool("v", false, "print the report of every failing entry")
-	dir := fs.String("dir", "corpus/programs", "with record: the corpus `directory` whose manifests to rewrite")
+	dir := fs.String("corpus-dir", "corpus/programs", "with record: the corpus `directory` whose manifests to rewrite")
 	var q qemuFlags
 	q.register(fs)
 	if err := fs.Parse(args[1:]); err != nil {

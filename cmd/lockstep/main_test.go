@@ -95,3 +95,15 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCorpusList(t *testing.T) {
+	for _, args := range [][]string{{"corpus", "list"}, {"corpus", "list", "--label", "bmi2"}, {"corpus", "list", "bmi2"}} {
+		code, out, errs := lockstep(t, args...)
+		if code != 0 || !strings.Contains(out, "bmi2/pdep") || !strings.Contains(out, "diverge") {
+			t.Errorf("lockstep %v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+	if code, _, errs := lockstep(t, "corpus", "list", "nosuch/entry"); code != exitError || !strings.Contains(errs, "no entry") {
+		t.Errorf("unknown entry: exit %d %s", code, errs)
+	}
+}
