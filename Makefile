@@ -30,8 +30,9 @@ test-suites:
 test-long: deps
 	$(GINKGO) -p --timeout=40m --junit-report=$(CURDIR)/junit-long.xml --label-filter='long' ./suites
 
-# The main job on bundled examples: a program that agrees to the end, and
-# the real divergence of Unicorn 2.0.1's PDEP from QEMU 7.2.
+# The main job on bundled examples: a program that agrees to the end, a
+# real bug of QEMU 7.2 (BLSI's carry flag) and a known bug of the oracle
+# (Unicorn 2.0.1's PDEP).
 demo: build
 	@echo "== lockstep run examples/agree.S (expect: agree)"
 	gcc -nostdlib -static -o bin/agree examples/agree.S
@@ -39,6 +40,9 @@ demo: build
 	@echo "== lockstep run examples/pdep.S (expect: divergence, exit status 1)"
 	gcc -nostdlib -static -o bin/pdep examples/pdep.S
 	$(BIN) run -- bin/pdep; test $$? -eq 1
+	@echo "== lockstep run examples/blsi.S (expect: divergence in CF: QEMU 7.2's BLSI bug)"
+	gcc -nostdlib -static -o bin/blsi examples/blsi.S
+	$(BIN) run -- bin/blsi; test $$? -eq 1
 
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./harness ./session ./oracle ./rsp

@@ -28,8 +28,10 @@ var flagNames = []struct {
 	{1 << 16, "RF"}, {1 << 17, "VM"}, {1 << 18, "AC"}, {1 << 19, "VIF"}, {1 << 20, "VIP"}, {1 << 21, "ID"},
 }
 
-// FlagBits names the bits set in x, e.g. "ZF|SF".
+// FlagBits names the bits set in x, e.g. "ZF|SF". Bit 1, reserved and
+// always set, is left out.
 func FlagBits(x uint64) string {
+	x &^= 1 << 1
 	var names []string
 	for _, f := range flagNames {
 		if x&f.bit != 0 {

@@ -55,6 +55,18 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 		Expect(d.Reference).To(Equal([]byte{0, 5, 0, 0, 0, 0, 0, 0}), "QEMU deposits 0b101 into mask 0xf00")
 	})
 
+	It("finds QEMU 7.2's BLSI carry-flag bug", func(ctx SpecContext) {
+		rep, err := session.Run(ctx, session.Options{Program: example("blsi.S"), TempDir: tmp})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Outcome).To(Equal(harness.Diverge))
+		d := rep.Divergences[0]
+		Expect(d.Kind).To(Equal(harness.KindFlags))
+		Expect(d.Instruction.Text).To(HavePrefix("blsi"))
+		Expect(d.FlagBits).To(Equal("CF"))
+		Expect(d.Reference[0]&1).To(BeZero(), "QEMU clears CF for a non-zero source")
+		Expect(d.Follower[0]&1).To(Equal(byte(1)), "the oracle sets it, as the SDM and the hardware do")
+	})
+
 	DescribeTable("finds an injected register fault at exactly its step",
 		func(ctx SpecContext, step uint64, reg string, bit uint) {
 			var inj *faultinject.Follower
