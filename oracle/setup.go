@@ -30,6 +30,11 @@ const (
 	userCS   = 0x33
 	userDS   = 0x2b
 	cr0Value = 0x33 // PE, MP, ET, NE: NE makes x87 errors raise #MF as on Linux
+	// OSFXSR and OSXMMEXCPT, as Linux sets them. Unicorn starts with CR4
+	// clear yet runs SSE instructions, but its fxsave and fxrstor (like
+	// QEMU's) save and restore MXCSR and the XMM registers only under
+	// OSFXSR: without it, ld.so's lazy-binding trampoline loses xmm0-7.
+	cr4Value = 0x600
 
 	// Flags an iretq frame may not set: TF would trap after the first
 	// user instruction, VM, RF and NT make no sense here.
@@ -84,6 +89,7 @@ func enterUserMode(eng *unicorn.Engine, rip, rsp, rflags uint64) error {
 		},
 		func() error { return eng.MemUnmap(scratchBase, 3*pageSize) },
 		func() error { return eng.RegWrite(unicorn.X86RegCR0, cr0Value) },
+		func() error { return eng.RegWrite(unicorn.X86RegCR4, cr4Value) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
