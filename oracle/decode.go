@@ -18,6 +18,26 @@ const (
 	clsPrivileged               // #GP at CPL 3 that Unicorn would not raise
 	clsTrap                     // int3, int1, int n: trap or #GP decided by Linux's IDT
 	clsUnsupported              // Unicorn cannot execute it faithfully
+	clsUndefined                // raises #UD, decided by the oracle (a misplaced lock prefix)
+)
+
+// fixKind names a correction the oracle applies after Unicorn executed an
+// instruction: Unicorn's result is wrong, but simply and exactly fixable.
+type fixKind uint8
+
+const (
+	fixNone      fixKind = iota
+	fixBLSI              // CF computed as for BLSR
+	fixEnter             // ENTER with nesting level 2 or more: copied frame pointers
+	fixShiftCL           // shl/shr/sar r/m, cl on memory: flags
+	fixShiftD            // shld/shrd on memory: flags
+	fixCmpxchg32         // 32-bit cmpxchg: RAX on success, register destination on failure
+	fixLAHF              // REX-prefixed lahf: AH, not SPL
+	fixSAHF              // REX-prefixed sahf: AH, not SPL
+	fixBEXTR             // bextr with a length covering the operand
+	fixBZHI              // bzhi with an index of width-1 or more
+	fixFBSTP             // fbstp of a negative value that rounds to zero: the sign byte
+	fixFLDConst          // fldl2t, fldl2e, fldpi, fldlg2, fldln2: the rounding mode
 )
 
 // Segment override prefixes that matter in 64-bit mode.
@@ -46,7 +66,16 @@ type insn struct {
 	x87     bool // may change x87 or MMX state (conservative)
 	sse     bool // may change SSE state (conservative)
 	align16 bool // legacy SSE with a 16-byte memory operand that must be aligned
-	blsi    bool // BLSI, whose CF Unicorn gets wrong
+
+	// Operands of the instructions the oracle corrects (fix).
+	fix    fixKind
+	opsize uint8 // operand size in bytes
+	reg    uint8 // ModRM reg field, REX.R (VEX.R) included
+	rm     uint8 // ModRM rm field with REX.B, when regRM
+	vvvv   uint8 // VEX.vvvv register
+	imm8   uint8 // enter's nesting level (mod 32), shld/shrd's count
+	sub    uint8 // opcode detail: a group's ModRM reg field, the opcode of shld/shrd, the x87 constant's ModRM
+	regRM  bool  // the ModRM r/m operand is a register
 
 	hasMem bool
 	mem    memRef
@@ -271,7 +300,6 @@ prefixes:
 		}
 		rex = 0
 	}
-	_ = lock
 	if i >= n {
 		return in
 	}
@@ -313,6 +341,10 @@ prefixes:
 			attr = twoByte[op]
 		}
 	case 0xc4, 0xc5:
+		if lock {
+			in.class, in.name = clsUndefined, "lock"
+			return in
+		}
 		return decodeVEX(b, i-1, n, in)
 	case 0x62:
 		in.class, in.name = clsUnsupported, "avx-512 (evex)"
@@ -410,6 +442,8 @@ prefixes:
 		modrm := b[i]
 		i++
 		mod, reg, rm := modrm>>6, modrm>>3&7, modrm&7
+		in.reg = reg | rex<<1&8
+		in.sub = reg
 		if m == 1 && op >= 0x20 && op <= 0x23 {
 			mod = 3 // mov to/from cr/dr: always a register operand
 		}
@@ -419,7 +453,9 @@ prefixes:
 		if m == 0 && (op == 0xff && (reg == 3 || reg == 5)) {
 			in.segLoad = true // far call/jmp
 		}
-		if mod != 3 {
+		if mod == 3 {
+			in.regRM, in.rm = true, rm|rex<<3&8
+		} else {
 			in.hasMem = true
 			in.mem.base, in.mem.index = regNone, regNone
 			if rm == 4 {
@@ -462,6 +498,7 @@ prefixes:
 			}
 		}
 	}
+	immAt := i
 	switch {
 	case attr&aI8 != 0:
 		i++
@@ -500,7 +537,86 @@ prefixes:
 		return in
 	}
 	in.len = i
+	if lock && !lockable(m, op, in.sub, in.hasMem) {
+		// Hardware raises #UD. Unicorn executes some of these (lock
+		// movs, lock nop), and translating others (lock cmp, lock cmps,
+		// lock bt on a register) aborts the process (tcg fatal error).
+		in.class, in.name = clsUndefined, "lock"
+		return in
+	}
+	opsize := uint8(4)
+	switch {
+	case rex&8 != 0:
+		opsize = 8
+	case p66:
+		opsize = 2
+	}
+	in.opsize = opsize
+	switch {
+	case m == 0 && op == 0xc8 && b[immAt+2]&31 >= 2:
+		in.fix, in.imm8 = fixEnter, b[immAt+2]&31
+		// 64-bit pushes unless 0x66 makes them 16-bit (REX.W has no say).
+		in.opsize = 8
+		if p66 {
+			in.opsize = 2
+		}
+	case m == 0 && (op == 0xd2 || op == 0xd3) && in.hasMem && in.sub >= 4:
+		in.fix = fixShiftCL
+		if op == 0xd2 {
+			in.opsize = 1
+		}
+	case m == 1 && (op == 0xa4 || op == 0xa5 || op == 0xac || op == 0xad) && in.hasMem:
+		in.fix, in.sub = fixShiftD, op
+		if op == 0xa4 || op == 0xac {
+			in.imm8 = b[immAt]
+		}
+	case m == 1 && op == 0xb1 && opsize == 4:
+		in.fix = fixCmpxchg32
+	case m == 0 && (op == 0x9e || op == 0x9f) && rex != 0:
+		in.fix = fixSAHF
+		if op == 0x9f {
+			in.fix = fixLAHF
+		}
+	case m == 0 && op == 0xdf && in.hasMem && in.sub == 6:
+		in.fix = fixFBSTP
+	case m == 0 && op == 0xd9 && in.regRM && b[immAt-1] >= 0xe9 && b[immAt-1] <= 0xed:
+		in.fix, in.sub = fixFLDConst, b[immAt-1]
+	}
 	return in
+}
+
+// lockable reports whether a lock prefix is allowed on an instruction:
+// only the read-modify-write forms with a memory destination (SDM, LOCK).
+// m is the opcode map (0 one-byte, 1 0F), sub the ModRM reg field.
+func lockable(m int, op, sub byte, mem bool) bool {
+	if !mem {
+		return false
+	}
+	switch m {
+	case 0:
+		switch {
+		case op < 0x40 && op&7 <= 1 && op&0x38 != 0x38: // add, or, adc, sbb, and, sub, xor r/m, r (not cmp)
+			return true
+		case op == 0x80 || op == 0x81 || op == 0x83:
+			return sub != 7 // not cmp
+		case op == 0x86 || op == 0x87: // xchg
+			return true
+		case op == 0xf6 || op == 0xf7:
+			return sub == 2 || sub == 3 // not, neg
+		case op == 0xfe || op == 0xff:
+			return sub <= 1 // inc, dec
+		}
+	case 1:
+		switch op {
+		case 0xab, 0xb3, 0xbb, 0xb0, 0xb1, 0xc0, 0xc1: // bts, btr, btc, cmpxchg, xadd
+			return true
+		case 0xba:
+			return sub >= 5 // bts, btr, btc with an immediate (not bt)
+		case 0xc7:
+			return sub == 1 // cmpxchg8b, cmpxchg16b
+		}
+	}
+	return false
 }
 
 // fpuKind says which register state an x87/MMX/SSE opcode may change:
@@ -543,18 +659,22 @@ func isLegacyPrefix(c byte) bool {
 func decodeVEX(b []byte, at, n int, in insn) insn {
 	in.class, in.name = clsUnsupported, "avx (vex)"
 	i := at + 1
-	var mapSel, pp, l byte
+	var mapSel, pp, l, r, x, bb, vvvv byte
+	var w bool
 	if b[at] == 0xc5 {
 		if i >= n {
 			return in
 		}
 		mapSel, pp, l = 1, b[i]&3, b[i]>>2&1
+		r, vvvv = ^b[i]>>7&1, ^b[i]>>3&15
 		i++
 	} else {
 		if i+1 >= n {
 			return in
 		}
 		mapSel, pp, l = b[i]&0x1f, b[i+1]&3, b[i+1]>>2&1
+		r, x, bb = ^b[i]>>7&1, ^b[i]>>6&1, ^b[i]>>5&1
+		w, vvvv = b[i+1]&0x80 != 0, ^b[i+1]>>3&15
 		i += 2
 	}
 	if i >= n {
@@ -593,8 +713,30 @@ func decodeVEX(b []byte, at, n int, in insn) insn {
 	if rest == 0 {
 		return insn{vec: -1, class: clsNormal}
 	}
-	in = insn{vec: -1, class: clsNormal, name: name, len: i + 1 + rest}
-	in.blsi = mapSel == 2 && op == 0xf3 && b[i+1]>>3&7 == 3
+	seg, addr32 := in.mem.seg, in.addr32
+	in = insn{vec: -1, class: clsNormal, name: name, len: i + 1 + rest, addr32: addr32}
+	in.opsize = 4
+	if w {
+		in.opsize = 8
+	}
+	in.vvvv = vvvv
+	modrm := b[i+1]
+	in.reg = modrm>>3&7 | r<<3
+	if modrm>>6 == 3 {
+		in.regRM, in.rm = true, modrm&7|bb<<3
+	} else {
+		in.hasMem = true
+		in.mem = modRMMem(b[i+1:n], bb, x)
+		in.mem.seg = seg
+	}
+	switch {
+	case mapSel == 2 && op == 0xf3 && modrm>>3&7 == 3:
+		in.fix = fixBLSI
+	case mapSel == 2 && op == 0xf7 && pp == 0:
+		in.fix, in.name = fixBEXTR, "bextr"
+	case mapSel == 2 && op == 0xf5 && pp == 0:
+		in.fix = fixBZHI
+	}
 	if mapSel == 3 {
 		in.len++
 	}
@@ -602,6 +744,40 @@ func decodeVEX(b []byte, at, n int, in insn) insn {
 		in.len = 0
 	}
 	return in
+}
+
+// modRMMem decodes the memory operand of the ModRM byte at b[0] (whose
+// mod is not 3, and which decodeModRMLen found whole); rexB and rexX
+// extend the base and index registers.
+func modRMMem(b []byte, rexB, rexX byte) memRef {
+	mem := memRef{base: regNone, index: regNone}
+	mod, rm := b[0]>>6, b[0]&7
+	i := 1
+	switch {
+	case rm == 4:
+		sib := b[1]
+		i++
+		if idx := int8(sib>>3&7 | rexX<<3); idx != 4 {
+			mem.index, mem.scale = idx, sib>>6
+		}
+		if sib&7 == 5 && mod == 0 {
+			mod = 2 // disp32, no base
+		} else {
+			mem.base = int8(sib&7 | rexB<<3)
+		}
+	case rm == 5 && mod == 0:
+		mem.base = regRIP
+		mod = 2
+	default:
+		mem.base = int8(rm | rexB<<3)
+	}
+	switch mod {
+	case 1:
+		mem.disp = int64(int8(b[i]))
+	case 2:
+		mem.disp = int64(int32(uint32(b[i]) | uint32(b[i+1])<<8 | uint32(b[i+2])<<16 | uint32(b[i+3])<<24))
+	}
+	return mem
 }
 
 // decodeModRMLen returns the length of a ModRM byte with its SIB and

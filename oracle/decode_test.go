@@ -182,6 +182,11 @@ func TestDecodeClasses(t *testing.T) {
 		{"8f00", clsNormal, ""}, // pop [rax]
 		{"66 48 0f05", clsSyscall, "syscall"},
 		{"4090", clsNormal, ""},
+		{"f00106", clsNormal, ""},              // lock add [rsi], eax
+		{"f03906", clsUndefined, "lock"},       // lock cmp [rsi], eax
+		{"f0a7", clsUndefined, "lock"},         // lock cmpsd
+		{"f00f05", clsUndefined, "lock"},       // lock syscall
+		{"f0c4e2e0f2c1", clsUndefined, "lock"}, // lock andn
 	} {
 		in := decode(unhexT(t, tt.hex))
 		if in.class != tt.class || in.name != tt.name {
@@ -226,13 +231,84 @@ func TestDecodeFlags(t *testing.T) {
 		}
 		in := decode(b)
 		if in.rep != tt.rep || in.addr32 != tt.addr32 || in.segLoad != tt.seg || in.x87 != tt.x87 || in.sse != tt.sse ||
-			in.align16 != tt.align16 || in.blsi != tt.blsi {
+			in.align16 != tt.align16 || (in.fix == fixBLSI) != tt.blsi {
 			t.Errorf("%s: %+v", tt.hex, in)
 			continue
 		}
 		if in.hasMem && (in.mem.base != tt.memBase || in.mem.index != tt.memIndex || in.mem.scale != tt.scale ||
 			in.mem.disp != tt.disp || in.mem.seg != tt.memSeg) {
 			t.Errorf("%s: operand %+v", tt.hex, in.mem)
+		}
+	}
+}
+
+// TestDecodeFixes checks the operands the oracle's corrections use.
+func TestDecodeFixes(t *testing.T) {
+	for _, tt := range []struct {
+		hex    string
+		fix    fixKind
+		opsize uint8
+		reg    uint8
+		rm     int // -1: a memory operand
+		vvvv   uint8
+		imm8   uint8
+		sub    uint8
+	}{
+		{hex: "c8180002", fix: fixEnter, opsize: 8, rm: -1, imm8: 2},
+		{hex: "66c8080024", fix: fixEnter, opsize: 2, rm: -1, imm8: 4}, // level 36 mod 32
+		{hex: "48c8080003", fix: fixEnter, opsize: 8, rm: -1, imm8: 3},
+		{hex: "c8080001", opsize: 4, rm: -1}, // level 1: nothing to correct
+		{hex: "48d3648810", fix: fixShiftCL, opsize: 8, reg: 4, rm: -1, sub: 4},
+		{hex: "d23e", fix: fixShiftCL, opsize: 1, reg: 7, rm: -1, sub: 7},
+		{hex: "d3e0", opsize: 4, reg: 4, rm: 0, sub: 4},    // shl eax, cl: registers are right
+		{hex: "c1260c", opsize: 4, reg: 4, rm: -1, sub: 4}, // shl dword [rsi], 12: right
+		{hex: "4c0fa41605", fix: fixShiftD, opsize: 8, reg: 10, rm: -1, imm8: 5, sub: 0xa4},
+		{hex: "660fad16", fix: fixShiftD, opsize: 2, reg: 2, rm: -1, sub: 0xad},
+		{hex: "410fb1c9", fix: fixCmpxchg32, opsize: 4, reg: 1, rm: 9, sub: 1},
+		{hex: "f00fb10e", fix: fixCmpxchg32, opsize: 4, reg: 1, rm: -1, sub: 1},
+		{hex: "480fb1cb", opsize: 8, reg: 1, rm: 3, sub: 1},
+		{hex: "489f", fix: fixLAHF, opsize: 8, rm: -1},
+		{hex: "409e", fix: fixSAHF, opsize: 4, rm: -1},
+		{hex: "9e", opsize: 4, rm: -1},
+		{hex: "df36", fix: fixFBSTP, opsize: 4, reg: 6, rm: -1, sub: 6},
+		{hex: "d9eb", fix: fixFLDConst, opsize: 4, reg: 5, rm: 3, sub: 0xeb},
+		{hex: "d9e8", opsize: 4, reg: 5, rm: 0, sub: 5}, // fld1 is exact
+		{hex: "c4e2f0f7c3", fix: fixBEXTR, opsize: 8, reg: 0, rm: 3, vvvv: 1},
+		{hex: "c46270f706", fix: fixBEXTR, opsize: 4, reg: 8, rm: -1, vvvv: 1},
+		{hex: "c4c2a8f5c3", fix: fixBZHI, opsize: 8, reg: 0, rm: 11, vvvv: 10},
+		{hex: "c4e2f8f3db", fix: fixBLSI, opsize: 8, reg: 3, rm: 3, vvvv: 0},
+	} {
+		in := decode(unhexT(t, tt.hex))
+		rm := int(in.rm)
+		if !in.regRM {
+			rm = -1
+		}
+		if in.fix != tt.fix || in.opsize != tt.opsize || in.reg != tt.reg || rm != tt.rm || in.vvvv != tt.vvvv || in.imm8 != tt.imm8 || in.sub != tt.sub {
+			t.Errorf("%s: fix %d opsize %d reg %d rm %d vvvv %d imm8 %d sub %#x, want %+v",
+				tt.hex, in.fix, in.opsize, in.reg, rm, in.vvvv, in.imm8, in.sub, tt)
+		}
+		if in.len != len(tt.hex)/2 {
+			t.Errorf("%s: length %d", tt.hex, in.len)
+		}
+	}
+}
+
+// TestDecodeVEXMemory checks the memory operands of BMI instructions,
+// which the corrections read.
+func TestDecodeVEXMemory(t *testing.T) {
+	for _, tt := range []struct {
+		hex  string
+		want memRef
+	}{
+		{"c4e270f706", memRef{base: 6, index: regNone}},                           // bextr eax, [rsi], ecx
+		{"c4c270f74508", memRef{base: 13, index: regNone, disp: 8}},               // bextr eax, [r13+8], ecx
+		{"c4a270f7048b", memRef{base: 3, index: 9, scale: 2}},                     // bextr eax, [rbx+r9*4], ecx
+		{"c4e270f70500010000", memRef{base: regRIP, index: regNone, disp: 0x100}}, // [rip+0x100]
+		{"64c4e270f70424", memRef{base: 4, index: regNone, seg: segFS}},           // fs:[rsp]
+	} {
+		in := decode(unhexT(t, tt.hex))
+		if !in.hasMem || in.mem != tt.want || in.len != len(tt.hex)/2 {
+			t.Errorf("%s: len %d operand %+v, want %+v", tt.hex, in.len, in.mem, tt.want)
 		}
 	}
 }

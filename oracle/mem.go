@@ -407,6 +407,40 @@ func (m *memory) read(addr uint64, p []byte) error {
 	return nil
 }
 
+// write stores p into fetched memory at addr; it fails on a page that has
+// not been fetched.
+func (m *memory) write(addr uint64, p []byte) error {
+	for len(p) > 0 {
+		if !m.present(addr) {
+			return fmt.Errorf("oracle: page %#x is not cached", addr&^pageMask)
+		}
+		n := copy(m.page(addr)[addr&pageMask:], p)
+		p = p[n:]
+		addr += uint64(n)
+	}
+	return nil
+}
+
+// setValue replaces the value a logged write stored (after a correction).
+func setValue(w *C.lm_write, v uint64) { w.value = C.uint64_t(v) }
+
+// restore puts back the bytes a logged write overwrote (those that were
+// known: its page had been fetched).
+func (m *memory) restore(w *C.lm_write) error {
+	old := m.oldBytes(w)
+	for j := range old {
+		if w.known&(1<<j) == 0 {
+			continue
+		}
+		addr := uint64(w.addr) + uint64(j)
+		if !m.present(addr) {
+			return fmt.Errorf("oracle: page %#x is not cached", addr&^pageMask)
+		}
+		m.page(addr)[addr&pageMask] = old[j]
+	}
+	return nil
+}
+
 //export oracleMiss
 func oracleMiss(handle C.uintptr_t, page C.uint64_t) {
 	o := cgo.Handle(handle).Value().(*Oracle)

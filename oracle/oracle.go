@@ -206,6 +206,8 @@ type Oracle struct {
 	logSkip  int    // leading write-log entries of an aborted attempt
 	counts   map[string]int
 	gdtInUse bool
+	// calc recomputes what the write hook corrupts (opened on first use).
+	calc *calc
 }
 
 // New creates an oracle whose registers are those of initial (the program
@@ -294,6 +296,8 @@ func (o *Oracle) Close() error {
 		err = o.eng.Close()
 		o.eng = nil
 	}
+	o.calc.close()
+	o.calc = nil
 	if o.mem != nil {
 		o.mem.close()
 		o.mem = nil
@@ -531,6 +535,13 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 		return res, nil
 	case clsTrap:
 		return o.trap(res, in)
+	case clsUndefined:
+		res.Kind, res.Insn = Fault, mnemonic(code)
+		if res.Insn == "(bad)" {
+			res.Insn = in.name
+		}
+		res.Fault = FaultInfo{Signal: int(syscall.SIGILL), Vector: VectorUD}
+		return res, nil
 	case clsUnsupported:
 		res.Kind, res.Insn = Unsupported, in.name
 		if i, err := x86asm.Decode(code, 64); err == nil && i.Op != 0 {
@@ -539,7 +550,7 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 		return res, nil
 	}
 	if in.align16 && in.len > 0 {
-		if ea := o.effectiveAddress(pc, &in); ea&15 != 0 {
+		if ea := o.effectiveAddress(o.cur, pc, &in); ea&15 != 0 {
 			res.Kind, res.Insn = Fault, mnemonic(code)
 			res.Fault = FaultInfo{Signal: int(syscall.SIGSEGV), Vector: VectorGP}
 			return res, nil
@@ -603,6 +614,11 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 		res.Insn = mnemonic(code)
 		if isTrap(o.intr) {
 			// The instruction completed before the trap.
+			if in.fix != fixNone && in.class == clsNormal {
+				if err := o.fixup(pc, &in); err != nil {
+					return Result{}, err
+				}
+			}
 			res.Writes = o.collectWrites()
 			return res, nil
 		}
@@ -642,31 +658,13 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 			res.Repeat = true
 		}
 	}
-	if in.blsi {
-		// Unicorn (like QEMU up to 7.2) sets CF as for BLSR, when the
-		// source is zero; BLSI sets it when the source is not zero, that
-		// is when the result is not zero (ZF clear).
-		if err := o.fixBLSI(); err != nil {
+	if in.fix != fixNone {
+		if err := o.fixup(pc, &in); err != nil {
 			return Result{}, err
 		}
 	}
 	res.Writes = o.collectWrites()
 	return res, nil
-}
-
-func (o *Oracle) fixBLSI() error {
-	fl, err := o.eng.RegRead(unicorn.X86RegEFLAGS)
-	if err != nil {
-		return fmt.Errorf("oracle: %w", err)
-	}
-	fl &^= 1
-	if fl&0x40 == 0 {
-		fl |= 1
-	}
-	if err := o.eng.RegWrite(unicorn.X86RegEFLAGS, fl); err != nil {
-		return fmt.Errorf("oracle: %w", err)
-	}
-	return o.regs.read[groupInt].Read(o.cur)
 }
 
 // restarted reports whether a step that logged writes left no trace in
@@ -908,17 +906,18 @@ func exceptionFault(v int) FaultInfo {
 func isTrap(v int) bool { return v == VectorDB || v == VectorBP || v == VectorOF }
 
 // effectiveAddress computes a memory operand's linear address from the
-// registers before the instruction.
-func (o *Oracle) effectiveAddress(pc uint64, in *insn) uint64 {
+// general registers before the instruction, in gprs (cur before a step,
+// prev after it; the segment bases come from cur).
+func (o *Oracle) effectiveAddress(gprs []byte, pc uint64, in *insn) uint64 {
 	var a uint64
 	switch {
 	case in.mem.base == regRIP:
 		a = pc + uint64(in.len)
 	case in.mem.base >= 0:
-		a = o.regs.u64(o.cur, o.regs.gpr[in.mem.base])
+		a = o.regs.u64(gprs, o.regs.gpr[in.mem.base])
 	}
 	if in.mem.index >= 0 {
-		a += o.regs.u64(o.cur, o.regs.gpr[in.mem.index]) << in.mem.scale
+		a += o.regs.u64(gprs, o.regs.gpr[in.mem.index]) << in.mem.scale
 	}
 	a += uint64(in.mem.disp)
 	if in.addr32 {

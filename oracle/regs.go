@@ -120,9 +120,9 @@ type regFile struct {
 	spans  []span // modelled bytes, merged
 	int    []span // bytes of the integer group, merged
 	// Offsets of registers Step needs, or -1.
-	rip, rsp, fsBase, gsBase int
-	gpr                      [16]int // rax.. r15 in encoding order
-	skipped                  []string
+	rip, rsp, eflags, fsBase, gsBase int
+	gpr                              [16]int // rax.. r15 in encoding order
+	skipped                          []string
 }
 
 func newRegFile(eng *unicorn.Engine, l *machine.Layout) (*regFile, error) {
@@ -157,7 +157,7 @@ func newRegFile(eng *unicorn.Engine, l *machine.Layout) (*regFile, error) {
 		}
 		return r.Offset
 	}
-	rf.rip, rf.rsp = find("rip", 8), find("rsp", 8)
+	rf.rip, rf.rsp, rf.eflags = find("rip", 8), find("rsp", 8), find("eflags", 4)
 	rf.fsBase, rf.gsBase = find("fs_base", 8), find("gs_base", 8)
 	for i, n := range [16]string{"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"} {
 		if rf.gpr[i] = find(n, 8); rf.gpr[i] < 0 {
@@ -166,6 +166,9 @@ func newRegFile(eng *unicorn.Engine, l *machine.Layout) (*regFile, error) {
 	}
 	if rf.rip < 0 {
 		return nil, fmt.Errorf("oracle: layout %q has no 64-bit rip", l.Arch)
+	}
+	if rf.eflags < 0 {
+		return nil, fmt.Errorf("oracle: layout %q has no eflags", l.Arch)
 	}
 	if len(read[groupInt]) == 0 {
 		return nil, fmt.Errorf("oracle: layout %q has no general registers", l.Arch)
