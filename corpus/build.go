@@ -23,11 +23,12 @@ import (
 const DefaultBuildTimeout = 2 * time.Minute
 
 // Builder compiles corpus entries into a cache directory. Binaries are keyed
-// by a hash of everything that goes into them (source, build kind, flags and
-// the compiler's version), so a build is done once and reused until one of
-// those changes. Several processes may build into one cache at once: each
-// compiles into a private temporary directory and renames the result into
-// place, so a reader never sees a partial binary.
+// by a hash of everything that goes into them (source, the shared files it
+// includes, build kind, flags and the compiler's version), so a build is
+// done once and reused until one of those changes. Several processes may
+// build into one cache at once: each compiles into a private temporary
+// directory and renames the result into place, so a reader never sees a
+// partial binary.
 //
 // The zero Builder uses DefaultCacheDir() and "gcc".
 type Builder struct {
@@ -95,8 +96,9 @@ func (b *Builder) ccVersion(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-// args returns the compiler arguments that build src into out.
-func buildArgs(e Entry, src, out string) ([]string, error) {
+// buildArgs returns the compiler arguments that build src into out, with
+// incDir (where the included files are written) on the include path.
+func buildArgs(e Entry, src, out, incDir string) ([]string, error) {
 	var args []string
 	switch e.Build {
 	case BuildAsm:
@@ -108,12 +110,14 @@ func buildArgs(e Entry, src, out string) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("corpus: %s: unresolved build kind %s", e.Name, e.Build)
 	}
+	args = append(args, "-I", incDir)
 	args = append(args, e.CFlags...)
 	return append(args, "-o", out, src), nil
 }
 
-// key returns the cache key of e: a hash of its build inputs.
-func key(e Entry, src []byte, version string) string {
+// key returns the cache key of e: a hash of its build inputs, the files it
+// includes among them (by path and content).
+func key(e Entry, src []byte, incs []sourceFile, version string) string {
 	h := sha256.New()
 	field := func(s string) { fmt.Fprintf(h, "%d:%s\n", len(s), s) }
 	field("lockstep-corpus-v1")
@@ -122,6 +126,12 @@ func key(e Entry, src []byte, version string) string {
 	field(strings.Join(e.CFlags, "\x00"))
 	field(version)
 	field(string(src))
+	// An entry that includes nothing keeps the key it had before shared
+	// files existed.
+	for _, f := range incs {
+		field(f.path)
+		field(string(f.data))
+	}
 	return hex.EncodeToString(h.Sum(nil))[:24]
 }
 
@@ -143,12 +153,16 @@ func (b *Builder) Build(ctx context.Context, e Entry) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("corpus: source of %s: %w", e.Name, err)
 	}
+	incs, err := includes(sources, e.Source)
+	if err != nil {
+		return "", fmt.Errorf("corpus: %s: %w", e.Name, err)
+	}
 	version, err := b.ccVersion(ctx)
 	if err != nil {
 		return "", err
 	}
 	dir := b.cacheDir()
-	final := filepath.Join(dir, strings.ReplaceAll(e.Name, "/", "__")+"-"+key(e, src, version))
+	final := filepath.Join(dir, strings.ReplaceAll(e.Name, "/", "__")+"-"+key(e, src, incs, version))
 	if fi, err := os.Stat(final); err == nil && fi.Mode().IsRegular() {
 		return final, nil
 	}
@@ -162,12 +176,26 @@ func (b *Builder) Build(ctx context.Context, e Entry) (string, error) {
 		return "", fmt.Errorf("corpus: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	// The source goes to the top of the directory and each included file
+	// to its path below programs/ (common/x87.inc), so that the include
+	// path tmp resolves "common/x87.inc" from the source and from other
+	// included files alike. Only the files the key covers are there: a
+	// build cannot depend on anything the key does not.
 	srcPath := filepath.Join(tmp, path.Base(e.Source))
 	if err := os.WriteFile(srcPath, src, 0o644); err != nil {
 		return "", fmt.Errorf("corpus: %w", err)
 	}
+	for _, f := range incs {
+		p := filepath.Join(tmp, filepath.FromSlash(strings.TrimPrefix(f.path, "programs/")))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", fmt.Errorf("corpus: %w", err)
+		}
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+			return "", fmt.Errorf("corpus: %w", err)
+		}
+	}
 	out := filepath.Join(tmp, "out")
-	args, err := buildArgs(e, srcPath, out)
+	args, err := buildArgs(e, srcPath, out, tmp)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -115,13 +116,91 @@ func TestBuildCache(t *testing.T) {
 	}
 }
 
+// TestBuildIncludes checks that included files reach the compiler, nested
+// ones too, and that the cache key covers exactly the files an entry
+// includes: changing one rebuilds the entries that use it and no other.
+func TestBuildIncludes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	files := mapFS(map[string]string{
+		// exit.inc includes status.inc, which sets the exit status.
+		"programs/t/uses.S":  "#include \"common/exit.inc\"\n\t.text\n\t.globl _start\n_start:\n\tEXIT_STATUS\n",
+		"programs/t/plain.S": "\t.globl _start\n_start:\n\tmovl $60, %eax\n\tmovl $7, %edi\n\tsyscall\n",
+		"programs/common/exit.inc": "\t.section .note.GNU-stack,\"\",@progbits\n#include \"common/status.inc\"\n" +
+			".macro EXIT_STATUS\n\tmovl $60, %eax\n\tmovl $STATUS, %edi\n\tsyscall\n.endm\n",
+		"programs/common/status.inc": "\t.set STATUS, 3\n",
+		"programs/common/unused.inc": "\t.set UNUSED, 1\n",
+	})
+	uses := Entry{Name: "t/uses", Source: "programs/t/uses.S", Build: BuildAsm}
+	plain := Entry{Name: "t/plain", Source: "programs/t/plain.S", Build: BuildAsm}
+	dir := t.TempDir()
+	build := func(e Entry, wantStatus int) string {
+		t.Helper()
+		bin, err := (&Builder{CacheDir: dir, sources: files}).Build(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, status, signal, err := run(ctx, nil, bin)
+		if err != nil || status != wantStatus || signal != 0 {
+			t.Fatalf("%s: status %d signal %d (%v), want status %d", e.Name, status, signal, err, wantStatus)
+		}
+		return bin
+	}
+	usesBin, plainBin := build(uses, 3), build(plain, 7)
+
+	// A file included through another one is part of the key.
+	files["programs/common/status.inc"].Data = []byte("\t.set STATUS, 5\n")
+	if bin := build(uses, 5); bin == usesBin {
+		t.Error("changing a nested include did not change the cache key")
+	}
+	if bin := build(plain, 7); bin != plainBin {
+		t.Error("changing a shared file rebuilt an entry that does not include it")
+	}
+	// Back to the old content: the first binary is reused.
+	files["programs/common/status.inc"].Data = []byte("\t.set STATUS, 3\n")
+	if bin := build(uses, 3); bin != usesBin {
+		t.Errorf("same inputs gave %s, want the cached %s", bin, usesBin)
+	}
+	// A shared file the entry does not include is not part of its key.
+	files["programs/common/unused.inc"].Data = []byte("\t.set UNUSED, 2\n")
+	if bin := build(uses, 3); bin != usesBin {
+		t.Error("changing a shared file the entry does not include changed its key")
+	}
+	if extra := leftovers(t, dir, usesBin, plainBin, filepath.Join(dir, filepath.Base(usesBin))); len(extra) != 1 {
+		t.Errorf("cache dir holds %v, want the two binaries of uses and one of plain", extra)
+	}
+}
+
+func TestIncludeNames(t *testing.T) {
+	src := `# a comment
+#include "common/a.inc"
+  #  include   "common/b.inc"	// spaces around
+#include <stdio.h>
+#include_next "common/c.inc"
+	.include "common/d.inc"
+	.include	"common/e.inc"
+.includes "common/f.inc"
+#define X "common/g.inc"
+#include "unterminated
+`
+	want := []string{"common/a.inc", "common/b.inc", "common/d.inc", "common/e.inc"}
+	if got := includeNames([]byte(src)); !reflect.DeepEqual(got, want) {
+		t.Errorf("includeNames = %q, want %q", got, want)
+	}
+}
+
 func TestBuildErrors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	b := &Builder{CacheDir: dir, sources: mapFS(map[string]string{
-		"programs/bad/asm.S": "\t.globl _start\n_start:\n\tmovq %rax, %nosuchreg\n",
-		"programs/bad/c.c":   "int main(void) { return undeclared; }\n",
+		"programs/bad/asm.S":         "\t.globl _start\n_start:\n\tmovq %rax, %nosuchreg\n",
+		"programs/bad/c.c":           "int main(void) { return undeclared; }\n",
+		"programs/bad/inc.S":         "\t.globl _start\n_start:\n#include \"common/broken.inc\"\n",
+		"programs/bad/noinc.S":       "\t.globl _start\n#include \"common/nosuch.inc\"\n",
+		"programs/bad/escape.S":      "#include \"common/../bad/asm.S\"\n",
+		"programs/bad/outside.S":     "\t.include \"bad/asm.S\"\n",
+		"programs/common/broken.inc": "\tnop\n\tmovq %rax, %nosuchreg\n",
 	})}
 	tests := []struct {
 		e       Entry
@@ -136,6 +215,15 @@ func TestBuildErrors(t *testing.T) {
 		{Entry{Name: "bad/kind", Source: "programs/bad/c.c", Build: BuildAsm},
 			[]string{"needs a .S source"}},
 		{Entry{Name: "bad/nosource"}, []string{"no source"}},
+		// Messages from an included file name it as the source does.
+		{Entry{Name: "bad/inc", Source: "programs/bad/inc.S", Build: BuildAsm},
+			[]string{"bad/inc", "common/broken.inc:2", "nosuchreg"}},
+		{Entry{Name: "bad/noinc", Source: "programs/bad/noinc.S", Build: BuildAsm},
+			[]string{"bad/noinc", `includes "common/nosuch.inc"`, "not a shared file"}},
+		{Entry{Name: "bad/escape", Source: "programs/bad/escape.S", Build: BuildAsm},
+			[]string{"bad/escape", `include "common/../bad/asm.S"`, `"common/NAME"`}},
+		{Entry{Name: "bad/outside", Source: "programs/bad/outside.S", Build: BuildAsm},
+			[]string{"bad/outside", `include "bad/asm.S"`}},
 	}
 	for _, tt := range tests {
 		_, err := b.Build(ctx, tt.e)

@@ -10,8 +10,15 @@
 //
 // The programs follow a few conventions that the harness can rely on:
 //
-//   - Assembly is GNU as in AT&T syntax, self-contained (no shared include
-//     files), linked with -nostdlib -static at fixed addresses.
+//   - Assembly is GNU as in AT&T syntax, linked with -nostdlib -static at
+//     fixed addresses. What programs share (the output buffer and exit,
+//     loops over operand tables, recording macros, the drivers of families
+//     of similar programs) lives in programs/common/*.inc and is included
+//     with `#include "common/NAME.inc"` (gcc runs the C preprocessor on .S
+//     files), so that a program keeps what makes it different: its
+//     instructions and its operand tables. The shared directory holds no
+//     entries, and a change to a shared file rebuilds the entries that
+//     include it.
 //   - Results go both to registers and to an output buffer in memory, which
 //     is written to stdout at the end, so a wrong result shows up in a
 //     register, in a memory write and in the output.

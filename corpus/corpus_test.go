@@ -264,13 +264,34 @@ func TestAll(t *testing.T) {
 		t.Errorf("%d classes, want at least %d", len(classes), minClasses)
 	}
 	// Every source file must belong to an entry: an orphan is usually a
-	// manifest that was forgotten.
+	// manifest that was forgotten. A shared file must be included by an
+	// entry, and nothing but shared files may live in the shared directory.
+	included := map[string]bool{}
+	for _, e := range entries {
+		incs, err := includes(programs, e.Source)
+		if err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+		}
+		for _, f := range incs {
+			included[f.path] = true
+		}
+	}
 	err = fs.WalkDir(programs, "programs", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(p) == ".case" {
+		if err != nil || d.IsDir() {
 			return err
 		}
-		if _, ok := sources[p]; !ok {
-			t.Errorf("%s belongs to no entry", p)
+		switch {
+		case strings.HasPrefix(p, sharedDir+"/"):
+			if path.Ext(p) != ".inc" {
+				t.Errorf("%s: the shared directory holds only .inc files", p)
+			} else if !included[p] {
+				t.Errorf("%s is included by no entry", p)
+			}
+		case path.Ext(p) == ".case":
+		default:
+			if _, ok := sources[p]; !ok {
+				t.Errorf("%s belongs to no entry", p)
+			}
 		}
 		return nil
 	})
