@@ -57,7 +57,8 @@ const (
 type insn struct {
 	len   int // 0 when the bytes do not hold a whole instruction
 	class class
-	name  string // for clsSync, clsPrivileged, clsTrap, clsUnsupported
+	name  string // for clsSync, clsPrivileged, clsTrap, clsUnsupported, clsUndefined
+	why   string // for clsUnsupported and clsUndefined: the reason
 	vec   int    // interrupt vector of int n, int3 (3) and int1 (1)
 
 	rep     bool // string instruction with a rep/repe/repne prefix
@@ -342,7 +343,7 @@ prefixes:
 		}
 	case 0xc4, 0xc5:
 		if lock {
-			in.class, in.name = clsUndefined, "lock"
+			in.class, in.name, in.why = clsUndefined, "lock", whyLock
 			return in
 		}
 		return decodeVEX(b, i-1, n, in)
@@ -541,7 +542,19 @@ prefixes:
 		// Hardware raises #UD. Unicorn executes some of these (lock
 		// movs, lock nop), and translating others (lock cmp, lock cmps,
 		// lock bt on a register) aborts the process (tcg fatal error).
-		in.class, in.name = clsUndefined, "lock"
+		in.class, in.name, in.why = clsUndefined, "lock", whyLock
+		return in
+	}
+	if m >= 1 && p66 && last != 0 && (m == 1 && sseMap(op) || m == 2 && op < 0xf0 || m == 3) {
+		// Unicorn (like QEMU 5) takes 0x66 as the mandatory prefix when
+		// F2 or F3 is present too: 66 F2 0F 58 runs addpd, not addsd.
+		in.class, in.name, in.why = clsUnsupported, "sse", why66F2F3
+		return in
+	}
+	if rex&4 != 0 && (m == 2 && mp == 0 && op <= 0x1e || m == 3 && mp == 0 && op == 0x0f) {
+		// SSSE3 on MMX registers: REX.R selects mm8..mm15 in Unicorn,
+		// which writes past the x87 registers into its own state.
+		in.class, in.name, in.why = clsUnsupported, "ssse3", whyMMXRexR
 		return in
 	}
 	opsize := uint8(4)
@@ -555,9 +568,9 @@ prefixes:
 	switch {
 	case m == 0 && op == 0xc8 && b[immAt+2]&31 >= 2:
 		in.fix, in.imm8 = fixEnter, b[immAt+2]&31
-		// 64-bit pushes unless 0x66 makes them 16-bit (REX.W has no say).
+		// 64-bit pushes unless 0x66 (without REX.W) makes them 16-bit.
 		in.opsize = 8
-		if p66 {
+		if p66 && rex&8 == 0 {
 			in.opsize = 2
 		}
 	case m == 0 && (op == 0xd2 || op == 0xd3) && in.hasMem && in.sub >= 4:
@@ -583,6 +596,20 @@ prefixes:
 		in.fix, in.sub = fixFLDConst, b[immAt-1]
 	}
 	return in
+}
+
+// Reasons the oracle gives for not executing an instruction.
+const (
+	whyLock    = "a lock prefix is allowed only on read-modify-write instructions with a memory destination (#UD)"
+	why66F2F3  = "Unicorn 2.0.1 takes 0x66 as the mandatory prefix when F2 or F3 is present too (66 F2 0F 58 runs addpd, hardware addsd)"
+	whyMMXRexR = "Unicorn 2.0.1 applies REX.R to the MMX register of SSSE3 instructions and writes past the x87 registers into its own state"
+)
+
+// sseMap reports whether a 0F opcode is an SSE instruction whose
+// mandatory prefix (none, 66, F3, F2) selects the operation.
+func sseMap(op byte) bool {
+	return op >= 0x10 && op <= 0x17 || op >= 0x28 && op <= 0x2f || op >= 0x50 && op <= 0x7f ||
+		op >= 0xc2 && op <= 0xc6 || op >= 0xd0
 }
 
 // lockable reports whether a lock prefix is allowed on an instruction:
@@ -630,7 +657,7 @@ func fpuKind(m int, op, mp byte) (x87, sse bool) {
 		return true, false
 	case m == 1 && op == 0xae: // fxrstor, ldmxcsr...
 		return true, true
-	case m == 1 && mp == 0 && (op == 0x2a || op == 0x2c || op == 0x2d): // cvtpi2ps, cvt(t)ps2pi
+	case m == 1 && (mp == 0 || mp == 0x66) && (op == 0x2a || op == 0x2c || op == 0x2d): // cvtpi2ps/pd, cvt(t)ps2pi, cvt(t)pd2pi
 		return true, true
 	case m == 1 && op == 0xd6 && mp != 0x66: // movq2dq, movdq2q
 		return true, true

@@ -182,11 +182,17 @@ func TestDecodeClasses(t *testing.T) {
 		{"8f00", clsNormal, ""}, // pop [rax]
 		{"66 48 0f05", clsSyscall, "syscall"},
 		{"4090", clsNormal, ""},
-		{"f00106", clsNormal, ""},              // lock add [rsi], eax
-		{"f03906", clsUndefined, "lock"},       // lock cmp [rsi], eax
-		{"f0a7", clsUndefined, "lock"},         // lock cmpsd
-		{"f00f05", clsUndefined, "lock"},       // lock syscall
-		{"f0c4e2e0f2c1", clsUndefined, "lock"}, // lock andn
+		{"f00106", clsNormal, ""},               // lock add [rsi], eax
+		{"f03906", clsUndefined, "lock"},        // lock cmp [rsi], eax
+		{"f0a7", clsUndefined, "lock"},          // lock cmpsd
+		{"f00f05", clsUndefined, "lock"},        // lock syscall
+		{"f0c4e2e0f2c1", clsUndefined, "lock"},  // lock andn
+		{"66f20f58c1", clsUnsupported, "sse"},   // addsd with 66: Unicorn runs addpd
+		{"f3660f6f06", clsUnsupported, "sse"},   // movdqu with 66
+		{"66f20f38f1c1", clsNormal, ""},         // crc32w: F2 is mandatory, 66 the size
+		{"440f381ec1", clsUnsupported, "ssse3"}, // pabsd mm0, mm1 with REX.R
+		{"66440f381ec1", clsNormal, ""},         // pabsd xmm8, xmm1
+		{"410f381ec1", clsNormal, ""},           // REX.B alone is harmless
 	} {
 		in := decode(unhexT(t, tt.hex))
 		if in.class != tt.class || in.name != tt.name {
@@ -223,6 +229,8 @@ func TestDecodeFlags(t *testing.T) {
 		{hex: "0f280500010000", sse: true, align16: true, memBase: regRIP, memIndex: regNone, disp: 0x100}, // movaps xmm0, [rip+0x100]
 		{hex: "410f2804e4", sse: true, align16: true, memBase: 12, memIndex: regNone},                      // movaps xmm0, [r12]
 		{hex: "0fae0424", x87: true, sse: true, memBase: 4, memIndex: regNone},                             // fxsave [rsp]
+		{hex: "660f2cc1", x87: true, sse: true},                                                            // cvttpd2pi mm0, xmm1
+		{hex: "660f2ac1", x87: true, sse: true},                                                            // cvtpi2pd xmm0, mm1
 		{hex: "c4e2f0f3d9", blsi: true},
 	} {
 		b := unhexT(t, tt.hex)
@@ -255,7 +263,8 @@ func TestDecodeFixes(t *testing.T) {
 		sub    uint8
 	}{
 		{hex: "c8180002", fix: fixEnter, opsize: 8, rm: -1, imm8: 2},
-		{hex: "66c8080024", fix: fixEnter, opsize: 2, rm: -1, imm8: 4}, // level 36 mod 32
+		{hex: "66c8080024", fix: fixEnter, opsize: 2, rm: -1, imm8: 4},   // level 36 mod 32
+		{hex: "6648c8080002", fix: fixEnter, opsize: 8, rm: -1, imm8: 2}, // REX.W wins over 0x66
 		{hex: "48c8080003", fix: fixEnter, opsize: 8, rm: -1, imm8: 3},
 		{hex: "c8080001", opsize: 4, rm: -1}, // level 1: nothing to correct
 		{hex: "48d3648810", fix: fixShiftCL, opsize: 8, reg: 4, rm: -1, sub: 4},

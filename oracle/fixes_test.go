@@ -191,6 +191,9 @@ func TestLockPrefix(t *testing.T) {
 				return
 			}
 			wantFault(t, r, ud)
+			if r.Reason == "" {
+				t.Error("no reason for the #UD")
+			}
 			if rip := o.reg("rip"); rip != textBase {
 				t.Errorf("rip = %#x after #UD, want the instruction", rip)
 			}

@@ -142,8 +142,12 @@ type Result struct {
 	PC   uint64 // address of the instruction
 	// Insn names the instruction for Syscall, Sync, Unsupported and some
 	// faults (e.g. "cpuid", "popcnt", "int3", "in/out").
-	Insn  string
-	Fault FaultInfo // for Fault
+	Insn string
+	// Reason says why the oracle did not execute an Unsupported
+	// instruction, or raised a fault Unicorn would not have (a misplaced
+	// lock prefix); empty otherwise.
+	Reason string
+	Fault  FaultInfo // for Fault
 	// Writes lists every memory write of the step in order, with the
 	// bytes before and after (valid until the next Step). A fault has
 	// none (Unicorn's partial writes are undone), except a trap raised
@@ -536,14 +540,17 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 	case clsTrap:
 		return o.trap(res, in)
 	case clsUndefined:
-		res.Kind, res.Insn = Fault, mnemonic(code)
+		res.Kind, res.Insn, res.Reason = Fault, mnemonic(code), in.why
 		if res.Insn == "(bad)" {
 			res.Insn = in.name
 		}
 		res.Fault = FaultInfo{Signal: int(syscall.SIGILL), Vector: VectorUD}
 		return res, nil
 	case clsUnsupported:
-		res.Kind, res.Insn = Unsupported, in.name
+		res.Kind, res.Insn, res.Reason = Unsupported, in.name, in.why
+		if res.Reason == "" {
+			res.Reason = unsupportedReason(in.name)
+		}
 		if i, err := x86asm.Decode(code, 64); err == nil && i.Op != 0 {
 			res.Insn = strings.ToLower(i.Op.String())
 		}
@@ -874,7 +881,25 @@ func (o *Oracle) invalid(res Result, code []byte) (Result, error) {
 		return res, nil
 	}
 	res.Kind, res.Insn = Unsupported, strings.ToLower(i.Op.String())
+	res.Reason = "invalid in Unicorn 2.0.1, valid on hardware"
 	return res, nil
+}
+
+// unsupportedReason explains the pre-decoder's Unsupported classes.
+func unsupportedReason(name string) string {
+	switch name {
+	case "avx (vex)":
+		return "Unicorn 2.0.1 has no AVX: it runs VEX-encoded SSE instructions as their legacy forms"
+	case "avx-512 (evex)":
+		return "Unicorn 2.0.1 has no AVX-512"
+	case "xop":
+		return "Unicorn 2.0.1 has no XOP"
+	case "3dnow":
+		return "3DNow! is off in QEMUCPU (QEMU raises SIGILL); Unicorn would execute it"
+	case "sse4a":
+		return "SSE4a is off in QEMUCPU (QEMU raises SIGILL); Unicorn would execute it"
+	}
+	return "not executed faithfully by Unicorn 2.0.1"
 }
 
 // mnemonic names an instruction for a report (slow: rare paths only).

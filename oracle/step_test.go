@@ -325,6 +325,9 @@ func TestNotExecuted(t *testing.T) {
 		{"660f78c00408", Unsupported, "sse4a"}, // extrq: unknown to x86asm
 		{"f20f79c1", Unsupported, "sse4a"},     // insertq
 		{"f30f2b00", Unsupported, "movntss"},
+		{"66f20f58c1", Unsupported, "addsd"},     // with 0x66, which Unicorn takes as mandatory
+		{"440f381ec1", Unsupported, "pabsd"},     // MMX form with REX.R
+		{"440f3a0fc103", Unsupported, "palignr"}, // MMX form with REX.R
 	} {
 		t.Run(tt.code, func(t *testing.T) {
 			o := newTestOracle(t, tt.code, nil)
@@ -335,6 +338,9 @@ func TestNotExecuted(t *testing.T) {
 			}
 			if after := o.regs(); !bytes.Equal(after.Regs, before.Regs) {
 				t.Error("registers changed by an instruction the oracle did not execute")
+			}
+			if tt.kind == Unsupported && r.Reason == "" {
+				t.Error("Unsupported without a reason")
 			}
 		})
 	}
