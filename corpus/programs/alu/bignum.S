@@ -3,7 +3,7 @@
 # every limb, and the subtraction back by SBB chains. The limb loops count
 # with DEC and LEA, which leave CF alone, so the carry threads through the
 # whole chain.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set LIMBS, 16
 	.bss
@@ -52,8 +52,7 @@ sub:
 	sbbq	%rax, %rax		# 0 or -1 from the last borrow
 	ret
 
-	.globl _start
-_start:
+	START
 	movq	$1, fa(%rip)		# fa = 1, fb = 2^1024 - 2^64 + 0x8000...
 	xorl	%ecx, %ecx
 4:	movq	$-1, fb(,%rcx,8)
@@ -95,11 +94,5 @@ loop:
 
 	movq	%r13, out(%rip)
 	addq	%r14, out(%rip)
-	leaq	fa(%rip), %rsi		# write(1, fa..out+8)
-	movl	$(4 * LIMBS * 8 + 8), %edx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	WRITE	fa, 4 * LIMBS * 8 + 8	# fa..out+8
+	EXIT

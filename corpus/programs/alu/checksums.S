@@ -2,7 +2,7 @@
 # of 16-bit words with ADC carry folding, 64 bits at a time), Adler-32 (two
 # running sums modulo 65521 by DIV), and Fletcher-16. Results are written to
 # stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set LEN, 1024
 
@@ -11,9 +11,7 @@
 buf:	.skip	LEN
 out:	.skip	64
 
-	.text
-	.globl _start
-_start:
+	START
 	# Fill: xorshift32 bytes.
 	movl	$2463534242, %eax
 	xorl	%ecx, %ecx
@@ -94,11 +92,5 @@ _start:
 	orl	%r8d, %r9d
 	movw	%r9w, 6(%rdi)
 
-	leaq	out(%rip), %rsi		# write(1, out, 8)
-	movl	$8, %edx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	WRITE	out, 8
+	EXIT

@@ -2,17 +2,14 @@
 # combination of CF, PF, AF and SF (set through SAHF) and OF. Only ZF is
 # defined by these instructions; the other arithmetic flags must keep the
 # values they had before.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 16
 mem:	.quad 0, 0
 
-	.bss
-	.balign 64
-out:	.skip 1 << 15
+	OUTPUT	1 << 15
 
-	.text
 # SAVE: append %rax, %rdx, the memory operand and the flags.
 .macro SAVE
 	pushfq
@@ -44,9 +41,7 @@ out:	.skip 1 << 15
 	sahf
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	xorl	%r12d, %r12d
 loop:
 	# CMPXCHG8B succeeding: EDX:EAX equals m64, ECX:EBX is stored.
@@ -84,12 +79,4 @@ loop:
 	cmpl	$256, %r12d
 	jb	loop
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -3,7 +3,7 @@
 # by large odd constants), and a rotate-add-XOR (ARX) mixing round, over a 2
 # KiB pseudo-random buffer and over every prefix length of its first 48
 # bytes. Results are written to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set LEN, 2048
 
@@ -44,8 +44,7 @@ fmix:
 	xorq	%rdx, %rax
 	ret
 
-	.globl _start
-_start:
+	START
 	# Fill with a linear congruential sequence.
 	movabsq	$0x5851f42d4c957f2d, %r8
 	movq	$1, %rax
@@ -101,12 +100,4 @@ _start:
 	movq	%r11, 24(%rdi)
 	addq	$32, %rdi
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

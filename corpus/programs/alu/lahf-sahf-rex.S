@@ -3,25 +3,11 @@
 # for an ordinary byte register. The stack pointer is saved around the REX
 # forms and the difference recorded, so a translator that writes SPL is
 # caught without crashing the program.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
-	.bss
-	.balign 64
-out:	.skip 1 << 15
+	OUTPUT	1 << 15
 
-	.text
-.macro SAVE
-	pushfq
-	movq	%rax, (%rdi)
-	popq	%rdx
-	andl	$0x8d5, %edx
-	movw	%dx, 8(%rdi)
-	addq	$10, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	xorl	%ebx, %ebx
 loop:
 	# REX.W SAHF (48 9e) from the complement, then REX LAHF (40 9f).
@@ -32,7 +18,7 @@ loop:
 	.byte	0x48, 0x9e
 	movq	%rsp, %r14
 	movq	%r15, %rsp
-	SAVE
+	RECORD	$0x8d5, rax
 	movq	$0x1122334455667788, %rax
 	movq	%rsp, %r15
 	.byte	0x40, 0x9f
@@ -41,7 +27,7 @@ loop:
 	xorq	%r15, %r14		# 0 unless the stack pointer moved
 	movq	%r14, (%rdi)
 	addq	$8, %rdi
-	SAVE
+	RECORD	$0x8d5, rax
 	# REX.W LAHF (48 9f).
 	movq	$0xff, %rax
 	movq	%rsp, %r15
@@ -51,17 +37,9 @@ loop:
 	xorq	%r15, %r14
 	movq	%r14, (%rdi)
 	addq	$8, %rdi
-	SAVE
+	RECORD	$0x8d5, rax
 	incl	%ebx
 	cmpl	$256, %ebx
 	jb	loop
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

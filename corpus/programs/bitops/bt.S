@@ -3,38 +3,24 @@
 # with register offsets that reach outside the addressed word (a bit string:
 # offset / 8 is added to the address, negative ones too). CF is the tested
 # bit; the other flags are undefined and not recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 vals:	.quad 0, -1, 1, 0x8000000000000000, 0x0123456789abcdef, 0x00000000ffff0000
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 offs:	.quad 0, 1, 15, 16, 31, 32, 33, 63, 64, 65, 127, -1, -64, -65
-offs_end:
-	.set NO, (offs_end - offs) / 8
+	COUNT	NO, offs, 8
 	.balign 64
 bits:	.skip 64			# the bit string, centred on bits+32
 
-	.bss
-	.balign 64
-out:	.skip 1 << 17
-
-	.text
-.macro SAVE
-	pushfq
-	movq	%rax, (%rdi)
-	popq	%rdx
-	andl	$0x1, %edx
-	movb	%dl, 8(%rdi)
-	addq	$9, %rdi
-.endm
+	OUTPUT	1 << 17
 
 # REG op sfx reg off: op %off, %reg starting from %r8.
 .macro REG op sfx reg off
 	movq	%r8, %rax
 	\op\sfx	%\off, %\reg
-	SAVE
+	RECORDB	$0x1, rax
 .endm
 
 # MEM op sfx off: op %off, bits+32, then record the word that changed.
@@ -43,14 +29,11 @@ out:	.skip 1 << 17
 	movq	%r9, %rax
 	sarq	$3, %rax		# the byte the bit lives in
 	movq	bits+32(%rax), %rax
-	SAVE
+	RECORDB	$0x1, rax
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-outer:
+	START	rdi
+	FOR	r12
 	# Fill the bit string from the value.
 	movq	vals(,%r12,8), %r8
 	xorl	%ecx, %ecx
@@ -60,8 +43,7 @@ outer:
 	cmpl	$8, %ecx
 	jb	1b
 	movq	vals(,%r12,8), %r8
-	xorl	%r13d, %r13d
-inner:
+	FOR	r13
 	movq	offs(,%r13,8), %r9
 	REG	bt, w, ax, r9w
 	REG	bts, w, ax, r9w
@@ -76,34 +58,22 @@ inner:
 	MEM	btc, l, r9d
 	MEM	btr, q, r9
 	MEM	btc, w, r9w
-	incq	%r13
-	cmpq	$NO, %r13
-	jb	inner
+	ENDFOR	r13, NO
 	# Immediate offsets (taken modulo the width, also in memory).
 	.irp n, 0, 7, 15, 31, 63
 	movq	%r8, %rax
 	btsq	$\n, %rax
-	SAVE
+	RECORDB	$0x1, rax
 	movq	%r8, %rax
 	btrl	$\n, %eax
-	SAVE
+	RECORDB	$0x1, rax
 	movq	%r8, %rax
 	btcw	$\n, %ax
-	SAVE
+	RECORDB	$0x1, rax
 	btcq	$\n, bits+32(%rip)
 	movq	bits+32(%rip), %rax
-	SAVE
+	RECORDB	$0x1, rax
 	.endr
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

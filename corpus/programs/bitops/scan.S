@@ -6,78 +6,63 @@
 # BSF/BSR start from a destination whose upper half is already zero: with a
 # zero source AMD leaves all 64 bits alone while Intel (and QEMU) clear the
 # upper half, and this entry should not depend on the vendor.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 vals:	.quad 0, -1, 0x8000000000000000, 0x0123456789abcdef, 0x0000000080000000
 	.quad 0x0000000000008000, 0x0000000100000000, 0x00ff000000000000
 	.quad 0x5555555555555555, 0x0000000000010000
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 
-	.bss
-	.balign 64
-out:	.skip 1 << 16
-
-	.text
-.macro SAVE mask
-	pushfq
-	movq	%rax, (%rdi)
-	popq	%rdx
-	andl	$\mask, %edx
-	movb	%dl, 8(%rdi)
-	addq	$9, %rdi
-.endm
+	OUTPUT	1 << 16
 
 .macro ALL
 	movq	$0x1111111111111111, %rax
 	bsfw	%r8w, %ax
-	SAVE	0x40
+	RECORDB	$0x40, rax
 	movl	$0x11111111, %eax	# upper half 0: see above
 	bsfl	%r8d, %eax
-	SAVE	0x40
+	RECORDB	$0x40, rax
 	movq	$0x1111111111111111, %rax
 	bsfq	%r8, %rax
-	SAVE	0x40
+	RECORDB	$0x40, rax
 	movq	$0x2222222222222222, %rax
 	bsrw	%r8w, %ax
-	SAVE	0x40
+	RECORDB	$0x40, rax
 	movl	$0x22222222, %eax
 	bsrl	%r8d, %eax
-	SAVE	0x40
+	RECORDB	$0x40, rax
 	movq	$0x2222222222222222, %rax
 	bsrq	%r8, %rax
-	SAVE	0x40
+	RECORDB	$0x40, rax
 	movq	$-1, %rax
 	lzcntw	%r8w, %ax
-	SAVE	0x41
+	RECORDB	$0x41, rax
 	lzcntl	%r8d, %eax
-	SAVE	0x41
+	RECORDB	$0x41, rax
 	lzcntq	%r8, %rax
-	SAVE	0x41
+	RECORDB	$0x41, rax
 	movq	$-1, %rax
 	tzcntw	%r8w, %ax
-	SAVE	0x41
+	RECORDB	$0x41, rax
 	tzcntl	%r8d, %eax
-	SAVE	0x41
+	RECORDB	$0x41, rax
 	tzcntq	%r8, %rax
-	SAVE	0x41
+	RECORDB	$0x41, rax
 	movq	%r8, %rax
 	bswapl	%eax
-	SAVE	0
+	RECORDB	$0, rax
 	movq	%r8, %rax
 	bswapq	%rax
-	SAVE	0
+	RECORDB	$0, rax
 	movq	%r8, %r11
 	bswapq	%r11
 	movq	%r11, %rax
-	SAVE	0
+	RECORDB	$0, rax
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	# Every single-bit value, then every all-ones-below value.
 	movl	$1, %r8d
 1:	ALL
@@ -88,19 +73,9 @@ _start:
 	leaq	1(%r8,%r8), %r8
 	cmpq	$-1, %r8
 	jne	2b
-	xorl	%r12d, %r12d
-3:	movq	vals(,%r12,8), %r8
+	FOR	r12
+	movq	vals(,%r12,8), %r8
 	ALL
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	3b
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

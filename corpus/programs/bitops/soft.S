@@ -4,17 +4,14 @@
 # power of two by OR smearing, isolating and clearing the lowest set bit
 # with AND/NEG/LEA, and a BT/BTS-based bitmap walk. The software popcount is
 # checked against a bit-by-bit loop.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.bss
 	.balign 64
 bitmap:	.skip	64
 out:	.skip	1 << 15
 
-	.text
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	movabsq	$0x9e3779b97f4a7c15, %rbx	# a Weyl sequence of values
 	xorl	%r12d, %r12d
 	movabsq	$0x5555555555555555, %r8
@@ -121,12 +118,4 @@ loop:
 	movq	%rax, (%rdi)		# 171
 	addq	$8, %rdi
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

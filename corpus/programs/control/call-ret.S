@@ -2,17 +2,14 @@
 # imm16 that pops its stack arguments, naive recursive Fibonacci (deep and
 # wide call trees), and the Ackermann function A(2, n) for deep recursion.
 # Results and a log of return addresses relative to _start are recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 ftab:	.quad sq, twice, negate
 
-	.bss
-	.balign 64
-out:	.skip 1 << 12
+	OUTPUT	1 << 12
 
-	.text
 # fib(rdi) -> rax, recursively.
 fib:
 	cmpq	$2, %rdi
@@ -72,9 +69,7 @@ where:
 	subq	%rdx, %rax
 	ret
 
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	movq	%rsp, %r14		# the stack must come back balanced
 	movl	$15, %edi
 	call	fib
@@ -116,12 +111,4 @@ _start:
 	movq	%r14, 16(%r15)
 	addq	$24, %r15
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

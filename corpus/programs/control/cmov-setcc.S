@@ -2,47 +2,19 @@
 # PF, ZF, SF and OF. CMOVcc r32 writes (and so zero-extends) its destination
 # even when the condition is false; the 16-bit form leaves the upper bits
 # alone; the memory form reads its source either way.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 src:	.quad 0x1122334455667788
 
-	.bss
-	.balign 64
-out:	.skip 1 << 16
+	OUTPUT	1 << 16
 
-	.text
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	movq	$0x0123456789abcdef, %r8
 	xorl	%r12d, %r12d
 loop:
-	# AH from the bits first (the flag-setting ALU ops happen before
-	# SAHF), then OF by an overflowing add that SAHF does not touch.
-	xorl	%eax, %eax
-	testb	$1, %r12b
-	jz	1f
-	orb	$0x01, %al
-1:	testb	$2, %r12b
-	jz	1f
-	orb	$0x04, %al
-1:	testb	$4, %r12b
-	jz	1f
-	orb	$0x40, %al
-1:	testb	$8, %r12b
-	jz	1f
-	orb	$0x80, %al
-1:	movl	%eax, %ebx
-	movl	%r12d, %eax
-	shll	$26, %eax
-	andl	$0x40000000, %eax
-	addl	%eax, %eax		# OF = bit 4 of r12
-	movb	%bl, %ah
-	sahf
-	pushfq				# the flags under test, kept for each op
-	popq	%r14
+	CONDFLAGS
 	movl	%r14d, %eax
 	andl	$0x8d5, %eax		# the arithmetic flags only
 	movq	%rax, (%rdi)
@@ -72,12 +44,4 @@ loop:
 	cmpl	$32, %r12d
 	jb	loop
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

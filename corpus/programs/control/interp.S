@@ -4,7 +4,7 @@
 # conditional branches and arithmetic. The bytecode computes the first 25
 # Collatz sequence lengths and a Fibonacci checksum; the results go to
 # stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	# Opcodes (one byte, some with a 4-byte operand).
 	.set OP_HALT, 0
@@ -139,8 +139,7 @@ out:	.skip	1024
 	jmp	*dispatch(,%rax,8)
 .endm
 
-	.globl _start
-_start:
+	START
 	leaq	code(%rip), %rsi
 	leaq	stack(%rip), %rbx
 	leaq	out(%rip), %rdi
@@ -244,12 +243,4 @@ store_var:
 	ret
 
 op_halt:
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -2,44 +2,18 @@
 # 32 combinations of CF PF ZF SF OF, recorded as a taken/not-taken mask;
 # then LOOP, LOOPE, LOOPNE with RCX and with ECX (address-size prefix),
 # JRCXZ and JECXZ, and a jump table through an indirect JMP.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 jtab:	.quad case0, case1, case2, case3
 
-	.bss
-	.balign 64
-out:	.skip 1 << 15
+	OUTPUT	1 << 15
 
-	.text
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	xorl	%r12d, %r12d
 flags_loop:
-	xorl	%eax, %eax		# AH from bits 0-3: CF PF ZF SF
-	testb	$1, %r12b
-	jz	1f
-	orb	$0x01, %al
-1:	testb	$2, %r12b
-	jz	1f
-	orb	$0x04, %al
-1:	testb	$4, %r12b
-	jz	1f
-	orb	$0x40, %al
-1:	testb	$8, %r12b
-	jz	1f
-	orb	$0x80, %al
-1:	movl	%eax, %ebx
-	movl	%r12d, %eax		# OF from bit 4
-	shll	$26, %eax
-	andl	$0x40000000, %eax
-	addl	%eax, %eax
-	movb	%bl, %ah
-	sahf
-	pushfq
-	popq	%r14
+	CONDFLAGS
 	xorl	%r13d, %r13d		# taken mask, short forms
 	xorl	%r11d, %r11d		# taken mask, near forms
 	.set bit, 1
@@ -137,15 +111,7 @@ jt_next:
 	cmpl	$64, %ebx
 	jb	jt_loop
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH
 
 	.section .rodata
 scanme:	.ascii	"AAAAAB\0xyz\0\0\0\0\0\0\0"

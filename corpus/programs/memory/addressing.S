@@ -4,7 +4,7 @@
 # encoding), 32-bit address size (the 67 prefix truncates the effective
 # address to 32 bits), LEA of each form, unaligned loads and stores of every
 # width, and accesses that straddle a page boundary.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 64
@@ -21,75 +21,64 @@ page1:	.skip	4096
 page2:	.skip	4096
 out:	.skip	1 << 14
 
-	.text
-.macro PUT reg
-	movq	%\reg, (%r15)
-	addq	$8, %r15
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	leaq	table(%rip), %rbx
-	xorl	%r12d, %r12d
-loop:
+	FOR	r12
 	movq	%r12, %rcx
 	movq	%r12, %rsi
 	negq	%rsi
 	leaq	table+256(%rip), %rdi	# middle of the table
 	movq	(%rbx,%rcx,8), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movl	(%rbx,%rcx,4), %eax
-	PUT	rax
+	PUTQ	rax, r15
 	movzwl	6(%rbx,%rcx,2), %eax
-	PUT	rax
+	PUTQ	rax, r15
 	movzbl	-1(%rdi,%rcx,1), %eax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	(%rdi,%rsi,4), %rax	# negative index
-	PUT	rax
+	PUTQ	rax, r15
 	movq	table(,%rcx,8), %rax	# no base, disp32
-	PUT	rax
+	PUTQ	rax, r15
 	movq	-200(%rdi), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	0x100(%rbx), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	leaq	0x12345678(%rbx,%rcx,8), %rax
 	subq	%rbx, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	leaq	-8(,%rcx,4), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	leal	(%rcx,%rcx,2), %eax	# 32-bit LEA: 3 * rcx
-	PUT	rax
+	PUTQ	rax, r15
 	movq	$-1, %rax
 	leaw	1(%rcx,%rsi,1), %ax	# 16-bit LEA keeps the upper bits
-	PUT	rax
+	PUTQ	rax, r15
 	# 67 prefix: the address is computed modulo 2^32.
 	movl	%ebx, %edx		# table's address fits in 32 bits
 	movl	(%edx,%ecx,8), %eax	# addr32 form of table[rcx]
-	PUT	rax
+	PUTQ	rax, r15
 	movl	$0xffffff00, %r8d
 	movq	512(%r8d,%edx), %rax	# 0xffffff00 + 512 + table wraps to table + 256
-	PUT	rax
+	PUTQ	rax, r15
 	leaq	(%edx,%ecx,8), %rax	# 67 prefix
 	subq	%rbx, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	# RSP, RBP, R12, R13 as bases.
 	pushq	%r12
 	movq	(%rsp), %rax
 	popq	%r13
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%rbx, %rbp
 	movq	8(%rbp), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%rbx, %r13
 	movq	(%r13), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%rbx, %r14
 	movq	16(%r14,%r12,8), %rax
-	PUT	rax
-	incq	%r12
-	cmpq	$32, %r12
-	jb	loop
+	PUTQ	rax, r15
+	ENDFOR	r12, 32
 
 	# Unaligned accesses at every offset within 16 bytes, and across the
 	# page boundary between page1 and page2.
@@ -102,28 +91,20 @@ fill:	movb	%cl, -64(%rdi,%rcx)
 	xorl	%ecx, %ecx
 una:	leaq	-8(%rdi,%rcx), %rsi	# from 8 before the boundary
 	movq	(%rsi), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movl	1(%rsi), %eax
-	PUT	rax
+	PUTQ	rax, r15
 	movzwl	3(%rsi), %eax
-	PUT	rax
+	PUTQ	rax, r15
 	movdqu	(%rsi), %xmm0
 	movdqu	%xmm0, (%r15)
 	addq	$16, %r15
 	movq	$0x1122334455667788, %rax
 	movq	%rax, 5(%rsi)		# unaligned store, maybe straddling
 	movq	5(%rsi), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	incl	%ecx
 	cmpl	$16, %ecx
 	jb	una
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

@@ -2,7 +2,7 @@
 # values with 64-bit accumulation, row-major loads with unit and row
 # strides, then the transpose of C written back in place; a checksum and the
 # whole of C are written to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set N, 18
 
@@ -12,9 +12,7 @@ ma:	.skip	N * N * 4
 mb:	.skip	N * N * 4
 mc:	.skip	N * N * 8
 
-	.text
-	.globl _start
-_start:
+	START
 	# A[i][j] = (i * 7 + j * 3) mod 17 - 8, B[i][j] = (i ^ j) * 1000003 mod 4096
 	xorl	%r8d, %r8d		# i
 1:	xorl	%r9d, %r9d		# j
@@ -83,11 +81,5 @@ _start:
 	cmpl	$N, %r8d
 	jb	6b
 
-	leaq	mc(%rip), %rsi		# write(1, C, N * N * 8)
-	movl	$N * N * 8, %edx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	WRITE	mc, N * N * 8
+	EXIT

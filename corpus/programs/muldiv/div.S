@@ -5,36 +5,25 @@
 # per width, the most negative value over -1, is skipped
 # (fault/idiv-overflow covers it). The remainder takes the dividend's sign.
 # Flags are undefined after division and not recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 vals:	.quad 1, 2, 3, -1, -2, 7, -7, 0x7f, 0x80, 0xff, 0x7fff, 0x8000
 	.quad 0x7fffffff, 0x80000000, 0xffffffff, 0x7fffffffffffffff
 	.quad 0x8000000000000000, 0x0123456789abcdef
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 
-	.bss
-	.balign 64
-out:	.skip 1 << 17
+	OUTPUT	1 << 17
 
-	.text
 .macro SAVE
 	movq	%rax, (%rdi)
 	movq	%rdx, 8(%rdi)
 	addq	$16, %rdi
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-outer:
-	xorl	%r13d, %r13d
-inner:
-	movq	vals(,%r12,8), %r8	# dividend (and high half source)
-	movq	vals(,%r13,8), %r9	# divisor
+	START	rdi
+	PAIRS	vals		# %r8: dividend (and high half), %r9: divisor
 	notq	%r8
 	# DIV r/m8: AX / r8 with AH reduced first. Skip a zero divisor byte.
 	testb	%r9b, %r9b
@@ -112,12 +101,8 @@ inner:
 	cqto
 	idivq	%r9
 	SAVE
-1:	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
+1:	ENDFOR	r13, NV
+	ENDFOR	r12, NV
 
 	# 128-bit dividends whose quotient just fits.
 	movq	$0x7fffffffffffffff, %rcx
@@ -136,12 +121,4 @@ inner:
 	divq	%rcx			# (2^64-2)*2^64 / (2^64-1): fits
 	SAVE
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -2,49 +2,27 @@
 # source) over every pair of a table of edge operands. The high half goes to
 # AH, DX, EDX or RDX; CF and OF say whether it is significant. The other
 # arithmetic flags are undefined and not recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 vals:	.quad 0, 1, 2, -1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0x7fffffff
 	.quad 0x80000000, 0xffffffff, 0x7fffffffffffffff, 0x8000000000000000
 	.quad 0x0123456789abcdef
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 mem:	.quad 0
 
-	.bss
-	.balign 64
-out:	.skip 1 << 17
-
-	.text
-# SAVE: append %rax, %rdx and CF/OF.
-.macro SAVE
-	pushfq
-	movq	%rax, (%rdi)
-	movq	%rdx, 8(%rdi)
-	popq	%rdx
-	andl	$0x801, %edx
-	movw	%dx, 16(%rdi)
-	addq	$18, %rdi
-.endm
+	OUTPUT	1 << 17
 
 .macro ONE op sfx src
 	movq	%r8, %rax
 	movq	$0x5a5a5a5a5a5a5a5a, %rdx
 	\op\sfx	%\src
-	SAVE
+	RECORD	$0x801, rax, rdx
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-outer:
-	xorl	%r13d, %r13d
-inner:
-	movq	vals(,%r12,8), %r8
-	movq	vals(,%r13,8), %r9
+	START	rdi
+	PAIRS	vals
 	ONE	mul, b, r9b
 	ONE	mul, w, r9w
 	ONE	mul, l, r9d
@@ -57,28 +35,16 @@ inner:
 	movq	%r9, mem(%rip)
 	movq	%r8, %rax
 	mulq	mem(%rip)
-	SAVE
+	RECORD	$0x801, rax, rdx
 	movq	%r8, %rax
 	imull	mem(%rip)
-	SAVE
+	RECORD	$0x801, rax, rdx
 	movq	%r9, %rbx
 	movq	%r8, %rax
 	movq	$0x5a5a5a5a5a5a5a5a, %rdx
 	imulb	%bh
-	SAVE
-	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
+	RECORD	$0x801, rax, rdx
+	ENDFOR	r13, NV
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -2,7 +2,7 @@
 # pi: an array of mixed-radix digits repeatedly multiplied by 10 and
 # normalised with DIV (quotient and remainder both used), carries propagated
 # right to left. The digits are printed.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set DIGITS, 36
 	.set LEN, DIGITS * 10 / 3 + 1
@@ -12,9 +12,7 @@
 arr:	.skip	LEN * 4
 text:	.skip	DIGITS + 16
 
-	.text
-	.globl _start
-_start:
+	START
 	xorl	%ecx, %ecx		# arr[i] = 2
 1:	movl	$2, arr(,%rcx,4)
 	incl	%ecx
@@ -73,15 +71,7 @@ digit:
 	call	emit_nines
 	movb	$'\n', (%rdi)
 	incq	%rdi
-	leaq	text(%rip), %rsi	# write(1, text, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	buf=text
 
 # emit: append the held digit r13.
 emit:

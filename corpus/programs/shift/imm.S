@@ -3,28 +3,15 @@
 # forms (D0/D1) and the same count in the imm8 forms (C0/C1 ib 1) written as
 # raw bytes. The recorded flags are chosen at assembly time from the masked
 # count, as for the by-CL entries.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 vals:	.quad 0, 1, -1, 0x81, 0x8000, 0x80000001, 0x8000000000000000
 	.quad 0x0123456789abcdef, 0x7f7f7f7f7f7f7f7f
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 
-	.bss
-	.balign 64
-out:	.skip 1 << 17
-
-	.text
-.macro SAVE mask
-	pushfq
-	movq	%rax, (%rdi)
-	popq	%rdx
-	andl	$\mask, %edx
-	movw	%dx, 8(%rdi)
-	addq	$10, %rdi
-.endm
+	OUTPUT	1 << 17
 
 # ONE op width reg n rot: op $n, %reg with flags preset from %r10.
 .macro ONE op width reg n rot
@@ -50,11 +37,10 @@ out:	.skip 1 << 17
 	  .set fm, 0x0c4
 	  .endif
 	.endif
-	movq	%r10, %rax
-	sahf
+	PRESET
 	movq	%r8, %rax
 	\op	$\n, %\reg
-	SAVE	fm
+	RECORD	$fm, rax
 .endm
 
 # ALL op rot: op at every width for the edge counts of each width.
@@ -73,15 +59,10 @@ out:	.skip 1 << 17
 	.endr
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-loop:
+	START	rdi
+	FOR	r12
 	movq	vals(,%r12,8), %r8
-	movl	%r12d, %r10d
-	andl	$1, %r10d
-	imull	$0xd500, %r10d, %r10d
+	ALTFLAGS r12
 	ALL	shl, 0
 	ALL	shr, 0
 	ALL	sar, 0
@@ -93,26 +74,16 @@ loop:
 	# (c0 c8 01), rcl $1,%rax (48 c1 d0 01), sar $1,%ax (66 c1 f8 01).
 	movq	%r8, %rax
 	.byte	0xc1, 0xe0, 0x01
-	SAVE	0x8c5
+	RECORD	$0x8c5, rax
 	movq	%r8, %rax
 	.byte	0xc0, 0xc8, 0x01
-	SAVE	0x8d5
+	RECORD	$0x8d5, rax
 	movq	%r8, %rax
 	.byte	0x48, 0xc1, 0xd0, 0x01
-	SAVE	0x8d5
+	RECORD	$0x8d5, rax
 	movq	%r8, %rax
 	.byte	0x66, 0xc1, 0xf8, 0x01
-	SAVE	0x8c5
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	loop
+	RECORD	$0x8c5, rax
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -4,15 +4,14 @@
 # values (SAR 63 and XOR), and packing/unpacking of 5-11-16-32-bit fields
 # into a quadword with SHL/SHR/AND masks. Encodings and round-trip results
 # are written to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 vals:	.quad	0, 1, 127, 128, 255, 300, 16383, 16384, 0x7fffffff, 0x80000000
 	.quad	0xffffffff, 0x123456789, 0x7fffffffffffffff, 0x8000000000000000
 	.quad	-1, -2, -64, -65, 0x0123456789abcdef, 1 << 56
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 
 	.bss
 	.balign 64
@@ -53,11 +52,8 @@ decode:
 	jnz	1b
 	ret
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-loop:
+	START	rdi
+	FOR	r12
 	movq	vals(,%r12,8), %rbx
 	# Unsigned LEB128 round trip.
 	movq	%rbx, %rax
@@ -116,34 +112,22 @@ loop:
 	sarq	$32, %rax
 	movq	%rax, 24(%rdi)		# d back, sign-extended
 	addq	$32, %rdi
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	loop
+	ENDFOR	r12, NV
 	# Encode and decode all the values again, 6 times over, folding the
 	# results into one word.
 	movl	$6, %r13d
 	xorl	%r14d, %r14d
 again:
-	xorl	%r12d, %r12d
-1:	movq	vals(,%r12,8), %rax
+	FOR	r12
+	movq	vals(,%r12,8), %rax
 	call	encode
 	call	decode
 	xorq	%rax, %r14
 	rolq	$1, %r14
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	1b
+	ENDFOR	r12, NV
 	decl	%r13d
 	jnz	again
 	movq	%r14, (%rdi)
 	addq	$8, %rdi
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

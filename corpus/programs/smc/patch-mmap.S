@@ -4,16 +4,11 @@
 # whole function with a different one (lea/imul) and call that; finally
 # mprotect the page to read-execute and call once more. Every return value
 # is recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
-	.bss
-	.balign 64
-out:	.skip	4096
+	OUTPUT	4096
 
-	.text
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	xorl	%edi, %edi		# mmap(NULL, 4096, RWX, PRIVATE|ANON)
 	movl	$4096, %esi
 	movl	$7, %edx
@@ -66,12 +61,4 @@ _start:
 	movl	%eax, 4(%r15)
 	addq	$8, %r15
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

@@ -4,16 +4,11 @@
 # being executed, in the same basic block), and a second loop flips a
 # conditional jump's opcode between JZ and JNZ before executing it. x86
 # guarantees that a store to the next instructions takes effect.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
-	.bss
-	.balign 64
-out:	.skip	8192
+	OUTPUT	8192
 
-	.text
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	leaq	_start(%rip), %rdi	# mprotect(text page(s), RWX)
 	andq	$-4096, %rdi
 	movl	$8192, %esi
@@ -49,12 +44,4 @@ flip:	jz	3f			# jz or jnz, as just written
 	movl	%r12d, (%r15)		# 50
 	addq	$4, %r15
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

@@ -3,7 +3,7 @@
 # halves so that every product and sum is exact and MXCSR stays clean; the
 # same product by scalar MULSD/ADDSD must match. The result and MXCSR are
 # written to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set N, 12
 
@@ -15,9 +15,7 @@ mc:	.skip	N * N * 8
 md:	.skip	N * N * 8
 mx:	.skip	8
 
-	.text
-	.globl _start
-_start:
+	START
 	# A[i][j] = (i * 5 + j) mod 9 - 4, B[i][j] = ((i + 2j) mod 7) / 2
 	xorl	%r8d, %r8d
 1:	xorl	%r9d, %r9d
@@ -98,14 +96,8 @@ _start:
 	jb	6b
 	stmxcsr	mx(%rip)
 
-	leaq	mc(%rip), %rsi		# write(1, C..mx+4)
-	movl	$2 * N * N * 8 + 4, %edx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	WRITE	mc, 2 * N * N * 8 + 4	# C, D and MXCSR
+	EXIT
 
 	.section .rodata
 	.balign 8

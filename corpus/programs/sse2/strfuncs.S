@@ -4,7 +4,7 @@
 # off; a strcmp by PCMPEQB/PMOVMSKB comparison of 16-byte blocks. Over
 # strings of every length 0-47 at every alignment 0-15. Results are written
 # to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 16
@@ -67,11 +67,8 @@ smemchr:
 3:	movq	$-1, %rax
 	ret
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d		# alignment
-align:
+	START	rdi
+	FOR	r12		# alignment
 	xorl	%r13d, %r13d		# length
 length:
 	# Copy the first r13 bytes of text to buf + r12 and terminate.
@@ -96,9 +93,7 @@ length:
 	addq	$3, %r13
 	cmpq	$48, %r13
 	jb	length
-	incq	%r12
-	cmpq	$16, %r12
-	jb	align
+	ENDFOR	r12, 16
 	# Block compare: which 16-byte blocks of text and a copy with one
 	# byte changed differ, and where.
 	xorl	%ecx, %ecx
@@ -121,12 +116,4 @@ length:
 	cmpq	$112, %rcx
 	jb	4b
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

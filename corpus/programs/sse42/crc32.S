@@ -4,7 +4,7 @@
 # prefix length 0-63 bytewise, and single steps from edge values. The 32-bit
 # destination is zero-extended; the 64-bit form (REX.W) takes a 64-bit
 # source but still produces a 32-bit CRC.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set LEN, 1024
 	.bss
@@ -12,9 +12,7 @@
 buf:	.skip	LEN
 out:	.skip	1 << 12
 
-	.text
-	.globl _start
-_start:
+	START
 	# Fill the buffer with a xorshift sequence.
 	movq	$0x9e3779b97f4a7c15, %rax
 	xorl	%ecx, %ecx
@@ -99,12 +97,4 @@ _start:
 	addq	$24, %rdi
 	.endr
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

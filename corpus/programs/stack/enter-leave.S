@@ -3,13 +3,10 @@
 # recursive procedure with a level-2 display; then a 66-prefixed LEAVE
 # that pops only 16 bits into BP. Frame contents are
 # recorded as offsets from the initial stack pointer.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
-	.bss
-	.balign 64
-out:	.skip 1 << 14
+	OUTPUT	1 << 14
 
-	.text
 # RECORD: the words from the caller's RSP up to the initial stack pointer
 # %r14 (at most 16), made relative to %r14 where they look like stack
 # addresses. Nothing above %r14 is read: argv and the environment live
@@ -49,9 +46,7 @@ nest:
 	leave
 	ret
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	movq	%rsp, %r14
 	movq	%rsp, %rbp
 	.irp level, 0, 1, 2, 5
@@ -95,12 +90,4 @@ _start:
 	addq	$16, %rdi
 	movq	%r13, %rsp
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -4,31 +4,19 @@
 # prefix: RSP moves by 2), PUSH %rsp (pushes the old value), POP %rsp,
 # PUSHF/POPF with DF and the arithmetic flags. Stack contents are recorded
 # relative to a base so that the absolute stack address does not matter.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 8
 mem:	.quad 0x1122334455667788, 0
 vals:	.quad 0, 1, -1, 0x8000000000000000, 0x0123456789abcdef, 0x7f, 0x80
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 
-	.bss
-	.balign 64
-out:	.skip 1 << 15
+	OUTPUT	1 << 15
 
-	.text
-.macro PUT reg
-	movq	%\reg, (%rdi)
-	addq	$8, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	movq	%rsp, %rbp		# base for relative stack addresses
-	xorl	%r12d, %r12d
-loop:
+	FOR	r12
 	movq	vals(,%r12,8), %r8
 	pushq	%r8
 	pushq	$-1
@@ -41,42 +29,42 @@ loop:
 	popw	%bx			# r8w
 	movq	%rsp, %rcx
 	subq	%rbp, %rcx		# -40: the word pushes balanced out
-	PUT	rax
-	PUT	rbx
-	PUT	rcx
+	PUTQ	rax
+	PUTQ	rbx
+	PUTQ	rcx
 	popq	%rax
-	PUT	rax
+	PUTQ	rax
 	popq	%rax
-	PUT	rax
+	PUTQ	rax
 	popq	%rax
-	PUT	rax
+	PUTQ	rax
 	popq	%rax
-	PUT	rax
+	PUTQ	rax
 	popq	mem+8(%rip)		# r8 into memory
 	movq	mem+8(%rip), %rax
-	PUT	rax
+	PUTQ	rax
 	movq	%rsp, %rax
 	subq	%rbp, %rax
-	PUT	rax			# 0: balanced
+	PUTQ	rax			# 0: balanced
 	# PUSH %rsp pushes the value before the push.
 	pushq	%rsp
 	popq	%rax
 	subq	%rsp, %rax
-	PUT	rax
+	PUTQ	rax
 	# POP into an RSP-relative memory operand: the address is computed
 	# with RSP after the pop.
 	pushq	$0x55
 	pushq	%r8
 	popq	(%rsp)			# overwrites the 0x55
 	popq	%rax
-	PUT	rax
+	PUTQ	rax
 	# POP %rsp loads RSP from the stack.
 	leaq	-64(%rsp), %rax
 	pushq	%rax
 	popq	%rsp
 	movq	%rbp, %rax
 	subq	%rsp, %rax		# 64
-	PUT	rax
+	PUTQ	rax
 	movq	%rbp, %rsp
 	# PUSHF/POPF round trip of flags, DF included.
 	movq	%r8, %rax
@@ -86,24 +74,14 @@ loop:
 	popq	%rax
 	cld
 	andl	$0xcd5, %eax		# DF and the arithmetic flags
-	PUT	rax
+	PUTQ	rax
 	pushq	%rax
 	popfq				# restores DF=1 and the flags
 	pushfq
 	cld
 	popq	%rax
 	andl	$0xcd5, %eax
-	PUT	rax
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	loop
+	PUTQ	rax
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -3,7 +3,7 @@
 # pointer, and stack-passed arguments for the recursive calls; then a binary
 # search for every tenth key. The sorted array, a sortedness flag and the
 # search results are written to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set N, 300
 
@@ -76,8 +76,7 @@ bsearch:
 3:	movq	$-1, %rax
 	ret
 
-	.globl _start
-_start:
+	START
 	movabsq	$0x2545f4914f6cdd1d, %r8
 	movq	$88172645463325252, %rax
 	xorl	%ecx, %ecx
@@ -126,17 +125,6 @@ _start:
 	movq	%rax, (%rdi)
 	addq	$8, %rdi
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	leaq	keys(%rip), %rsi	# write(1, keys, N * 8)
-	movl	$N * 8, %edx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	WRITEOUT
+	WRITE	keys, N * 8
+	EXIT

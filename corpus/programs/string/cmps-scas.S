@@ -3,7 +3,7 @@
 # of 0 (no iteration: flags and registers unchanged). Records the flags of
 # the last comparison, RSI, RDI and RCX (which tell where the scan stopped)
 # after each.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 64
@@ -13,14 +13,10 @@ stra:	.ascii	"The quick brown fox jumps over the lazy dog. 0123456789abcdef!!"
 strb:	.ascii	"The quick brown fox jumps over the lazy dog. 0123456789abcdef!!"
 strc:	.ascii	"Xhe quick brown fox jumps over the lazy cog. 0123456789abcdeF!?"
 counts:	.quad 0, 1, 7, 8, 63
-counts_end:
-	.set NC, (counts_end - counts) / 8
+	COUNT	NC, counts, 8
 
-	.bss
-	.balign 64
-out:	.skip 1 << 16
+	OUTPUT	1 << 16
 
-	.text
 # SAVE: flags (all six, preset by the caller before a zero count), RSI,
 # RDI relative to stra, RCX.
 .macro SAVE
@@ -73,12 +69,9 @@ out:	.skip 1 << 16
 	SAVE
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	cld
-	xorl	%r13d, %r13d
-loop:
+	FOR	r13
 	movq	counts(,%r13,8), %r12
 	.irp b, strb, strc
 	CMP	"repe cmpsb", stra, \b, 0, 1
@@ -100,21 +93,11 @@ loop:
 	movq	$0x6f, %r8			# 'o'
 	SCA	"repne scasb", stra, 0, 1
 	SCA	"repne scasb", stra, 1, 1
-	incq	%r13
-	cmpq	$NC, %r13
-	jb	loop
+	ENDFOR	r13, NC
 	# Single CMPS/SCAS without REP.
 	movq	$3, %r12
 	CMP	cmpsb, stra, strc, 0, 1
 	CMP	cmpsq, stra, strc, 1, 8
 	SCA	scasw, strc, 0, 2
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

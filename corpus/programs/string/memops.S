@@ -4,7 +4,7 @@
 # SCASB, memcmp by REPE CMPSB, and memchr by REPNE SCASB, over a 4 KiB
 # buffer at several sizes and misalignments. Checksums of the buffer and the
 # results are written to stdout.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set LEN, 4096
 
@@ -32,9 +32,7 @@ sum:
 	jnz	1b
 2:	ret
 
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	cld
 	# memset(src, 0xa5, LEN): quadwords then nothing left.
 	leaq	src(%rip), %rdi
@@ -47,8 +45,7 @@ _start:
 	incl	%ecx
 	cmpl	$1100, %ecx
 	jb	1b
-	xorl	%r12d, %r12d
-sizes_loop:
+	FOR	r12
 	movq	sizes(,%r12,8), %rbx
 	# memset(dst + 3, r12, size): quad body and byte tail.
 	leaq	dst+3(%rip), %rdi
@@ -94,9 +91,7 @@ sizes_loop:
 	call	sum
 	movq	%rax, 8(%r15)
 	addq	$16, %r15
-	incq	%r12
-	cmpq	$NS, %r12
-	jb	sizes_loop
+	ENDFOR	r12, NS
 	# strlen(text) by REPNE SCASB.
 	leaq	text(%rip), %rdi
 	xorl	%eax, %eax
@@ -123,12 +118,4 @@ sizes_loop:
 	movq	%rcx, 32(%r15)
 	addq	$40, %r15
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

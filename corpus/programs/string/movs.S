@@ -3,7 +3,7 @@
 # one element both ways (REP MOVS copies element by element, so an
 # overlapping forward copy replicates the pattern). After each copy the
 # destination area, RSI, RDI and RCX are recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 64
@@ -14,8 +14,7 @@ pattern:
 	.set i, i + 1
 	.endr
 counts:	.quad 0, 1, 2, 7, 17
-counts_end:
-	.set NC, (counts_end - counts) / 8
+	COUNT	NC, counts, 8
 
 	.bss
 	.balign 64
@@ -80,12 +79,9 @@ snap:
 	call	snap
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	cld
-	xorl	%r13d, %r13d
-loop:
+	FOR	r13
 	movq	counts(,%r13,8), %r12
 	COPY	"rep movsb", 1, 8, 150
 	COPY	"rep movsw", 2, 8, 150
@@ -97,9 +93,7 @@ loop:
 	BACK	"rep movsb", 1, 140, 300
 	BACK	"rep movsq", 8, 140, 300
 	BACK	"rep movsw", 2, 140, 142	# overlapping backwards
-	incq	%r13
-	cmpq	$NC, %r13
-	jb	loop
+	ENDFOR	r13, NC
 	# Single MOVS without REP: RCX is not used.
 	movq	$5, %r12
 	COPY	movsb, 1, 8, 150
@@ -107,12 +101,4 @@ loop:
 	BACK	movsl, 4, 8, 150
 	BACK	movsq, 8, 8, 150
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

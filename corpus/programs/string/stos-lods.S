@@ -2,7 +2,7 @@
 # 1, 3 and 20. REP STOS fills memory; REP LODS (legal, if useless) leaves
 # the last element in the accumulator. The touched area, RAX, RSI, RDI and
 # RCX are recorded after each.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 	.balign 64
@@ -14,8 +14,7 @@ src:	.quad 0x0807060504030201, 0x100f0e0d0c0b0a09, 0x1817161514131211
 	.quad 0x1111111111111111, 0x2222222222222222, 0x3333333333333333
 	.quad 0x4444444444444444, 0x5555555555555555, 0x6666666666666666
 counts:	.quad 0, 1, 3, 20
-counts_end:
-	.set NC, (counts_end - counts) / 8
+	COUNT	NC, counts, 8
 
 	.bss
 	.balign 64
@@ -82,13 +81,10 @@ snap:
 	call	snap
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	cld
 	movq	$0x8877665544332211, %r8
-	xorl	%r13d, %r13d
-loop:
+	FOR	r13
 	movq	counts(,%r13,8), %r12
 	STO	"rep stosb", 8, 0
 	STO	"rep stosw", 9, 0
@@ -101,9 +97,7 @@ loop:
 	LOD	"rep lodsl", 0, 0
 	LOD	"rep lodsq", 0, 0
 	LOD	"rep lodsl", 160, 1
-	incq	%r13
-	cmpq	$NC, %r13
-	jb	loop
+	ENDFOR	r13, NC
 	movq	$7, %r12		# without REP: RCX untouched
 	STO	stosb, 8, 0
 	STO	stosw, 8, 1
@@ -114,12 +108,4 @@ loop:
 	LOD	lodsl, 8, 1
 	LOD	lodsq, 8, 0
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

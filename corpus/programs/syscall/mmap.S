@@ -6,7 +6,7 @@
 # by three pages, fill, shrink. Only contents, return codes and differences
 # between addresses are recorded; absolute addresses differ between a native
 # run and an emulator.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set PROT_READ, 1
 	.set PROT_WRITE, 2
@@ -14,15 +14,7 @@
 	.set MAP_FIXED, 0x10
 	.set MAP_ANONYMOUS, 0x20
 
-	.bss
-	.balign 64
-out:	.skip	4096
-
-	.text
-.macro PUT reg
-	movq	%\reg, (%r15)
-	addq	$8, %r15
-.endm
+	OUTPUT	4096
 
 # sys6 number: a system call with arguments already in place.
 .macro SYS n
@@ -41,9 +33,7 @@ checksum:
 	jnz	1b
 	ret
 
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	# p = mmap(NULL, 4 pages, RW, PRIVATE|ANON, -1, 0)
 	xorl	%edi, %edi
 	movl	$4 * 4096, %esi
@@ -55,10 +45,10 @@ _start:
 	movq	%rax, %r12
 	movq	%rax, %rbx
 	andl	$4095, %ebx		# page aligned: 0
-	PUT	rbx
+	PUTQ	rbx, r15
 	movq	(%r12), %rax		# fresh anonymous memory reads as zero
 	orq	4 * 4096 - 8(%r12), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	# Fill with a pattern, one quadword per 64 bytes.
 	movq	%r12, %rdi
 	movl	$4 * 64, %ecx
@@ -72,20 +62,20 @@ _start:
 	movq	%r12, %rdi
 	movl	$4 * 64, %esi
 	call	checksum
-	PUT	rax
+	PUTQ	rax, r15
 	# mprotect(p + 4096, 4096, PROT_READ), read, back to RW.
 	leaq	4096(%r12), %rdi
 	movl	$4096, %esi
 	movl	$PROT_READ, %edx
 	SYS	10
-	PUT	rax
+	PUTQ	rax, r15
 	movq	4096(%r12), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	leaq	4096(%r12), %rdi
 	movl	$4096, %esi
 	movl	$PROT_READ | PROT_WRITE, %edx
 	SYS	10
-	PUT	rax
+	PUTQ	rax, r15
 	movq	$42, 4096(%r12)
 	# MAP_FIXED over the third page: it becomes zero again.
 	leaq	8192(%r12), %rdi
@@ -96,16 +86,16 @@ _start:
 	xorl	%r9d, %r9d
 	SYS	9
 	subq	%r12, %rax		# 8192
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%r12, %rdi
 	movl	$4 * 64, %esi
 	call	checksum
-	PUT	rax
+	PUTQ	rax, r15
 	# munmap of an unaligned address fails with EINVAL (-22).
 	leaq	1(%r12), %rdi
 	movl	$4096, %esi
 	SYS	11
-	PUT	rax
+	PUTQ	rax, r15
 	# mmap of length 0 fails with EINVAL.
 	xorl	%edi, %edi
 	xorl	%esi, %esi
@@ -114,16 +104,16 @@ _start:
 	movq	$-1, %r8
 	xorl	%r9d, %r9d
 	SYS	9
-	PUT	rax
+	PUTQ	rax, r15
 	# munmap the last page, then the rest.
 	leaq	12288(%r12), %rdi
 	movl	$4096, %esi
 	SYS	11
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%r12, %rdi
 	movl	$12288, %esi
 	SYS	11
-	PUT	rax
+	PUTQ	rax, r15
 	# brk: query, grow by three pages, touch, shrink back.
 	xorl	%edi, %edi
 	SYS	12
@@ -131,7 +121,7 @@ _start:
 	leaq	3 * 4096(%r13), %rdi
 	SYS	12
 	subq	%r13, %rax		# 12288
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%r13, %rdi
 	movl	$3 * 64, %ecx
 	movq	$7, %rax
@@ -143,18 +133,10 @@ _start:
 	movq	%r13, %rdi
 	movl	$3 * 64, %esi
 	call	checksum
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%r13, %rdi
 	SYS	12
 	subq	%r13, %rax		# 0
-	PUT	rax
+	PUTQ	rax, r15
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

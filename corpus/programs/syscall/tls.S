@@ -4,7 +4,7 @@
 # indexed forms go through %fs: with positive and negative offsets. getpid(2) and gettid(2) are called and compared (equal in a
 # single-threaded process) but their values, which differ between runs, are
 # not recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.set ARCH_SET_FS, 0x1002
 	.set ARCH_GET_FS, 0x1003
@@ -16,33 +16,25 @@ tcb:	.skip	256
 got:	.skip	8
 out:	.skip	1024
 
-	.text
-.macro PUT reg
-	movq	%\reg, (%r15)
-	addq	$8, %r15
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %r15
+	START	r15
 	leaq	tcb(%rip), %rbx
 	movq	%rbx, (%rbx)		# self pointer
 	movl	$ARCH_SET_FS, %edi
 	movq	%rbx, %rsi
 	movl	$158, %eax
 	syscall
-	PUT	rax			# 0
+	PUTQ	rax, r15			# 0
 	movl	$ARCH_GET_FS, %edi
 	leaq	got(%rip), %rsi
 	movl	$158, %eax
 	syscall
-	PUT	rax
+	PUTQ	rax, r15
 	movq	got(%rip), %rax
 	subq	%rbx, %rax		# 0: the base reads back
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%fs:0, %rax		# the self pointer through FS
 	subq	%rbx, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	# Stores and loads at several offsets and widths.
 	movq	$0x1122334455667788, %rax
 	movq	%rax, %fs:8
@@ -51,13 +43,13 @@ _start:
 	movb	$0x7f, %fs:-1
 	movq	$-2, %fs:-16
 	movq	%fs:8, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%fs:16, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%fs:-16, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movzbl	%fs:-1, %eax
-	PUT	rax
+	PUTQ	rax, r15
 	# Read-modify-write and indexed forms.
 	addq	$5, %fs:8
 	incl	%fs:16
@@ -65,16 +57,16 @@ _start:
 	movl	$3, %ecx
 	movq	$99, %fs:24(,%rcx,8)	# offset 48
 	movq	%fs:48, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%fs:8, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%fs:16, %rax
-	PUT	rax
+	PUTQ	rax, r15
 	movzbl	-1(%rbx), %eax		# the same byte without FS: 0x80
-	PUT	rax
+	PUTQ	rax, r15
 	movq	%fs:0, %rdx		# as compilers do: base then offset
 	movq	8(%rdx), %rax
-	PUT	rax
+	PUTQ	rax, r15
 	# getpid and gettid: equal in a single-threaded process.
 	movl	$39, %eax
 	syscall
@@ -82,18 +74,10 @@ _start:
 	movl	$186, %eax
 	syscall
 	subq	%r12, %rax
-	PUT	rax			# 0
+	PUTQ	rax, r15			# 0
 	testq	%r12, %r12
 	setg	%al
 	movzbl	%al, %eax
-	PUT	rax			# 1: a positive pid
+	PUTQ	rax, r15			# 1: a positive pid
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%r15, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH	r15

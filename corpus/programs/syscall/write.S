@@ -2,7 +2,7 @@
 # spanning a page boundary), numbers formatted in decimal by hand, and
 # writev(2) gathering three buffers. The return values (bytes written) are
 # printed too, so the output checks them.
-	.section .note.GNU-stack,"",@progbits
+#include "common/program.inc"
 
 	.data
 hello:	.ascii	"Hello from lockstep.\n"
@@ -49,8 +49,7 @@ putnum:
 	jnz	1b
 	jmp	write1
 
-	.globl _start
-_start:
+	START
 	leaq	hello(%rip), %rsi
 	movl	$HELLO_LEN, %edx
 	call	write1
@@ -94,6 +93,4 @@ _start:
 	incl	%ebx
 	cmpl	$30, %ebx
 	jbe	3b
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	EXIT
