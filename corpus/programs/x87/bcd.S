@@ -2,7 +2,7 @@
 # of integral, non-integral (rounded by the current mode), negative-zero and
 # out-of-range values (the BCD indefinite and IE). Each stored value and the
 # status word are recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/x87.inc"
 
 	.data
 	.balign 16
@@ -10,31 +10,18 @@ bcd:	.byte	0x21, 0x43, 0x65, 0x87, 0x09, 0x21, 0x43, 0x65, 0x87, 0x00
 	.byte	0x99, 0x99, 0x99, 0x99, 0x99, 0x99, 0x99, 0x99, 0x99, 0x80
 	.byte	0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80
 	.byte	0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0
-bcd_end:
-	.set NB, (bcd_end - bcd) / 10
+	COUNT	NB, bcd, 10
 vals:	.double	0.0, 1.0, -1.0, 123456789.0, 999999999999999999.0, 2.5, -7.5
 	.double	0.49, -0.0, 1.0e18, -1.0e19
 	.quad	0x7ff8000000000000, 0x7ff0000000000000
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 
-	.bss
-	.balign 64
-out:	.skip	1 << 14
+	OUTPUT	1 << 14
 
-	.text
-.macro STATUS
-	fnstsw	(%rdi)
-	fnclex
-	addq	$2, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	fninit
-	xorl	%r12d, %r12d
-1:	imulq	$10, %r12, %rax
+	FOR	r12
+	imulq	$10, %r12, %rax
 	fbld	bcd(%rax)
 	fld	%st(0)
 	fstpt	(%rdi)
@@ -42,24 +29,12 @@ _start:
 	fbstp	(%rdi)
 	addq	$10, %rdi
 	STATUS
-	incq	%r12
-	cmpq	$NB, %r12
-	jb	1b
-	xorl	%r12d, %r12d
-2:	fldl	vals(,%r12,8)
+	ENDFOR	r12, NB
+	FOR	r12
+	fldl	vals(,%r12,8)
 	fbstp	(%rdi)
 	addq	$10, %rdi
 	STATUS
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	2b
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

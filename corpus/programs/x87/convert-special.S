@@ -5,7 +5,7 @@
 # or the largest finite value, underflow to denormals or zero, signalling
 # NaNs quietened with IE) and FRNDINT. Each stored value and the status word
 # (exceptions and C1, the round-up indicator) are recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/x87.inc"
 
 	.data
 	.balign 16
@@ -13,24 +13,12 @@ vals:	.double	0.5, 1.5, 2.5, -0.5, -2.5, 0.1, -1.0e10, 1.0e20, -3.5
 	.double	2147483648.0, -2147483648.5, 32767.5, -32768.5
 	.double	9.2233720368547758e18, 1.0e39, 1.0e-40, -1.0e-310, 1.0e300
 	.quad	0x7ff8000000000000, 0x7ff4000000000000, 0xfff0000000000000
-vals_end:
-	.set NV, (vals_end - vals) / 8
+	COUNT	NV, vals, 8
 cw:	.word	0x037f, 0x077f, 0x0b7f, 0x0f7f	# nearest, down, up, zero
 
-	.bss
-	.balign 64
-out:	.skip	1 << 15
+	OUTPUT	1 << 15
 
-	.text
-.macro STATUS
-	fnstsw	(%rdi)
-	fnclex
-	addq	$2, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	fninit
 	xorl	%r13d, %r13d
 modes:
@@ -71,12 +59,4 @@ values:
 	jb	modes
 	fninit
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

@@ -5,43 +5,32 @@
 # FINCSTP/FDECSTP. Out-of-range, inexact and special conversions are in
 # x87/convert-special, packed BCD in x87/bcd. Each stored value and the
 # status word are recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/x87.inc"
 
 	.data
 	.balign 16
 dbl:	.double	0.0, -0.0, 1.0, -1.0, 256.0, -32768.0, 32767.0, 3.0
 	.double	-1024.0, 12345.0, -2.0, 4096.0
-dbl_end:
-	.set ND, (dbl_end - dbl) / 8
+	COUNT	ND, dbl, 8
 ints:	.quad	0, 1, -1, 32767, -32768, 0x7fffffff, -0x80000000
 	.quad	0x7fffffffffffffff, 0x8000000000000000, 123456789012345678
 	.quad	0x00000000ffff8000, 0x0000000000007fff
-ints_end:
-	.set NI, (ints_end - ints) / 8
+	COUNT	NI, ints, 8
 
 	.bss
 	.balign 64
 tmp:	.skip	16
 out:	.skip	1 << 15
 
-	.text
-.macro STATUS
-	fnstsw	(%rdi)
-	fnclex
-	addq	$2, %rdi
-.endm
-
 .macro PUT80
 	fstpt	(%rdi)
 	addq	$10, %rdi
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	fninit
-	xorl	%r12d, %r12d
-1:	leaq	dbl(,%r12,8), %r8
+	FOR	r12
+	leaq	dbl(,%r12,8), %r8
 	fldl	(%r8)			# m64 -> 80 -> m32, m64, m80
 	fsts	(%rdi)
 	fstl	4(%rdi)
@@ -64,12 +53,10 @@ _start:
 	fabs
 	PUT80
 	STATUS
-	incq	%r12
-	cmpq	$ND, %r12
-	jb	1b
+	ENDFOR	r12, ND
 	# Integer loads and stores at every width.
-	xorl	%r12d, %r12d
-2:	fildll	ints(,%r12,8)
+	FOR	r12
+	fildll	ints(,%r12,8)
 	fld	%st(0)
 	PUT80
 	fistpll	(%rdi)
@@ -81,9 +68,7 @@ _start:
 	fisttps	14(%rdi)
 	addq	$16, %rdi
 	STATUS
-	incq	%r12
-	cmpq	$NI, %r12
-	jb	2b
+	ENDFOR	r12, NI
 	# Stack manipulation: FXCH, FLD ST(i), FST ST(i), FFREE, FINCSTP.
 	fld1
 	fldz
@@ -107,12 +92,4 @@ _start:
 	STATUS
 	fninit
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH
