@@ -4,7 +4,7 @@
 # the plaintext back), the FIPS-197 test vector, 400 blocks of CTR-mode key
 # stream, and each instruction applied once to edge-valued state and key
 # pairs.
-	.section .note.GNU-stack,"",@progbits
+#include "common/sse.inc"
 
 	.data
 	.balign 16
@@ -17,26 +17,18 @@ plain:	.byte	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77
 	.quad	-1, -1
 	.quad	0x0123456789abcdef, 0xfedcba9876543210
 	.quad	0x8000000000000000, 1
-plain_end:
-	.set NB, (plain_end - plain) / 16
+	COUNT	NB, plain, 16
 edge:	.quad	0, 0
 	.quad	-1, -1
 	.quad	0x0123456789abcdef, 0xfedcba9876543210
 	.quad	0x6363636363636363, 0x5252525252525252
-edge_end:
-	.set NE, (edge_end - edge) / 16
+	COUNT	NE, edge, 16
 
 	.bss
 	.balign 64
 enc:	.skip	11 * 16			# encryption round keys
 dec:	.skip	11 * 16			# decryption round keys
 out:	.skip	1 << 14
-
-	.text
-.macro PUT reg
-	movdqu	%\reg, (%rdi)
-	addq	$16, %rdi
-.endm
 
 # EXPAND rcon: the next round key from %xmm1 into %xmm1, stored at (%rsi).
 .macro EXPAND rcon
@@ -54,9 +46,7 @@ out:	.skip	1 << 14
 	movdqa	%xmm1, (%rsi)
 .endm
 
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
+	START	rdi
 	movdqa	key(%rip), %xmm1
 	leaq	enc(%rip), %rsi
 	movdqa	%xmm1, (%rsi)
@@ -80,9 +70,7 @@ _start:
 	movdqa	enc(%rip), %xmm0
 	movdqa	%xmm0, dec+160(%rip)
 	# Encrypt and decrypt each block.
-	xorl	%r12d, %r12d
-2:	movq	%r12, %r8
-	shlq	$4, %r8
+	FORV	r8, r12
 	movdqa	plain(%r8), %xmm0
 	pxor	enc(%rip), %xmm0
 	movl	$16, %ecx
@@ -91,7 +79,7 @@ _start:
 	cmpl	$160, %ecx
 	jb	3b
 	aesenclast enc+160(%rip), %xmm0
-	PUT	xmm0			# the first is 69c4e0d86a7b0430d8cdb78070b4c55a
+	PUTX	xmm0			# the first is 69c4e0d86a7b0430d8cdb78070b4c55a
 	pxor	dec(%rip), %xmm0
 	movl	$16, %ecx
 4:	aesdec	dec(%rcx), %xmm0
@@ -99,10 +87,8 @@ _start:
 	cmpl	$160, %ecx
 	jb	4b
 	aesdeclast dec+160(%rip), %xmm0
-	PUT	xmm0			# the plaintext again
-	incq	%r12
-	cmpq	$NB, %r12
-	jb	2b
+	PUTX	xmm0			# the plaintext again
+	ENDFOR	r12, NB
 	# CTR mode: encrypt 400 successive counter blocks, fold the key
 	# stream together with PXOR and PADDQ.
 	pxor	%xmm5, %xmm5		# accumulator
@@ -121,38 +107,17 @@ _start:
 	paddq	%xmm0, %xmm5
 	decl	%r12d
 	jnz	7b
-	PUT	xmm5
+	PUTX	xmm5
 	# Each instruction once over edge-valued pairs.
-	xorl	%r12d, %r12d
-5:	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-6:	movq	%r13, %r9
-	shlq	$4, %r9
+	VPAIRS
 	movdqa	edge(%r9), %xmm1
-	.irp op, aesenc, aesenclast, aesdec, aesdeclast
-	movdqa	edge(%r8), %xmm0
-	\op	%xmm1, %xmm0
-	PUT	xmm0
-	.endr
-	incq	%r13
-	cmpq	$NE, %r13
-	jb	6b
+	VOPS	edge, movdqa, xmm0, aesenc, aesenclast, aesdec, aesdeclast
+	ENDFOR	r13, NE
 	aesimc	edge(%r8), %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	aeskeygenassist $0x00, edge(%r8), %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	aeskeygenassist $0xff, edge(%r8), %xmm0
-	PUT	xmm0
-	incq	%r12
-	cmpq	$NE, %r12
-	jb	5b
-	leaq	enc(%rip), %rsi		# write(1, enc..out+len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	PUTX	xmm0
+	ENDFOR	r12, NE
+	FINISH	buf=enc		# the round keys, then out

@@ -3,7 +3,7 @@
 # (ZF PF CF, with OF SF AF cleared), over pairs of vectors of ordered
 # values: ±0 (equal), ±1, ±inf, tiny and large values. NaN operands are in
 # sse/compare-nan. Masks, EFLAGS and MXCSR are recorded.
-	.section .note.GNU-stack,"",@progbits
+#include "common/sse.inc"
 
 	.data
 	.balign 16
@@ -12,75 +12,6 @@ vecs:	.float	0.0, -0.0, 1.0, -1.0
 	.long	0x7f800000, 0xff800000, 0x3f800000, 0xbf800000
 	.float	2.0, -2.0, 1.0e30, -1.0e-30
 	.float	1.0, 1.0, 1.0, 1.0
-vecs_end:
-	.set NV, (vecs_end - vecs) / 16
-mx:	.long	0x1f80
+	COUNT	NV, vecs, 16
 
-	.bss
-	.balign 64
-out:	.skip	1 << 16
-
-	.text
-.macro SAVE reg
-	movdqu	%\reg, (%rdi)
-	stmxcsr	16(%rdi)
-	ldmxcsr	mx(%rip)
-	addq	$20, %rdi
-.endm
-
-.macro FLAGS
-	pushfq
-	popq	%rax
-	andl	$0x8d5, %eax
-	movw	%ax, (%rdi)
-	addq	$2, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	ldmxcsr	mx(%rip)
-	xorl	%r12d, %r12d
-outer:
-	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-inner:
-	movq	%r13, %r9
-	shlq	$4, %r9
-	movaps	vecs(%r9), %xmm1
-	.irp p, 0, 1, 2, 3, 4, 5, 6, 7
-	movaps	vecs(%r8), %xmm0
-	cmpps	$\p, %xmm1, %xmm0
-	SAVE	xmm0
-	movaps	vecs(%r8), %xmm0
-	cmpss	$\p, vecs(%r9), %xmm0
-	SAVE	xmm0
-	.endr
-	movaps	vecs(%r8), %xmm0
-	stc				# flags the compare must overwrite
-	comiss	%xmm1, %xmm0
-	FLAGS
-	cmpl	%eax, %eax
-	ucomiss	vecs(%r9), %xmm0
-	FLAGS
-	movhlps	%xmm1, %xmm1		# lanes 2 and 3
-	movhlps	%xmm0, %xmm0
-	comiss	%xmm1, %xmm0
-	FLAGS
-	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
-
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FP_COMPARE ps, ss, movhlps

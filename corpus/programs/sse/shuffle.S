@@ -3,7 +3,7 @@
 # keeps the upper lanes; the load form clears them), MOVAPS/MOVUPS
 # (unaligned), MOVMSKPS, ANDPS/ANDNPS/ORPS/XORPS, and the integer-domain
 # moves MOVD/MOVQ between general and XMM registers.
-	.section .note.GNU-stack,"",@progbits
+#include "common/sse.inc"
 
 	.data
 	.balign 16
@@ -13,53 +13,30 @@ vecs:	.long	0x3f800000, 0xbf800000, 0x7fc00000, 0x80000000
 	.long	0xdeadbeef, 0xcafef00d, 0x01234567, 0x89abcdef
 	.long	0x40490fdb, 0xc0490fdb, 0x00000001, 0x7f800000
 	.long	0x80000001, 0x00000000, 0xffffffff, 0x12345678
-vecs_end:
-	.set NV, (vecs_end - vecs) / 16
+	COUNT	NV, vecs, 16
 	.byte	0			# so that vecs+1 is unaligned data
 mem:	.quad	0x5555555555555555, 0xaaaaaaaaaaaaaaaa
 
-	.bss
-	.balign 64
-out:	.skip	1 << 16
+	OUTPUT	1 << 16
 
-	.text
-.macro PUT reg
-	movdqu	%\reg, (%rdi)
-	addq	$16, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-outer:
-	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-inner:
-	movq	%r13, %r9
-	shlq	$4, %r9
+	START	rdi
+	VPAIRS
 	movaps	vecs(%r9), %xmm1
 	.irp imm, 0x00, 0x1b, 0xe4, 0x4e, 0xb1, 0xff, 0x39, 0x93
 	movaps	vecs(%r8), %xmm0
 	shufps	$\imm, %xmm1, %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	.endr
-	.irp	op, unpcklps, unpckhps, movlhps, movhlps, andps, andnps, \
-		orps, xorps, movss
-	movaps	vecs(%r8), %xmm0
-	\op	%xmm1, %xmm0
-	PUT	xmm0
-	.endr
+	VOPS	vecs, movaps, xmm0, \
+		unpcklps, unpckhps, movlhps, movhlps, andps, andnps, orps, \
+		xorps, movss
 	movaps	vecs(%r8), %xmm0
 	movlps	vecs(%r9), %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	movaps	vecs(%r8), %xmm0
 	movhps	vecs+8(%r9), %xmm0
-	PUT	xmm0
-	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
+	PUTX	xmm0
+	ENDFOR	r13, NV
 	movaps	vecs(%r8), %xmm0
 	movmskps %xmm0, %eax
 	movq	$-1, %rbx
@@ -68,15 +45,15 @@ inner:
 	movq	%rbx, 4(%rdi)
 	addq	$12, %rdi
 	movss	vecs+4(%r8), %xmm0	# load form: upper lanes cleared
-	PUT	xmm0
+	PUTX	xmm0
 	movups	vecs+1(%r8), %xmm0	# unaligned
-	PUT	xmm0
+	PUTX	xmm0
 	movaps	vecs(%r8), %xmm0
 	movlps	%xmm0, mem(%rip)
 	movhps	%xmm0, mem+8(%rip)
 	movss	%xmm1, mem+4(%rip)
 	movups	mem(%rip), %xmm2
-	PUT	xmm2
+	PUTX	xmm2
 	movd	%xmm0, %eax
 	movq	%xmm0, %rbx
 	movq	%rax, (%rdi)
@@ -84,19 +61,9 @@ inner:
 	addq	$16, %rdi
 	movq	$-1, %rax
 	movd	%eax, %xmm3		# zero-extends to 128 bits
-	PUT	xmm3
+	PUTX	xmm3
 	movq	%rax, %xmm3
-	PUT	xmm3
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
+	PUTX	xmm3
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

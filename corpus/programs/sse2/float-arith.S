@@ -6,7 +6,7 @@
 # (for equal operands such as +0 and -0 the second operand is returned).
 # Each result and MXCSR are recorded. Inexact and special cases are in
 # sse2/float-special.
-	.section .note.GNU-stack,"",@progbits
+#include "common/sse.inc"
 
 	.data
 	.balign 16
@@ -17,93 +17,13 @@ vecs:	.double	1.0, -4.0
 	.double	4.0, -4.0
 	.double	1099511627776.0, -9.5367431640625e-07	# 2^40, -2^-20
 	.double	-1.0, 1024.0
-vecs_end:
-	.set NV, (vecs_end - vecs) / 16
+	COUNT	NV, vecs, 16
 mm:	.double	0.0, -0.0
 	.double	-0.0, 0.0
 	.double	1.0, -1.0
 	.quad	0x7ff0000000000000, 0xfff0000000000000
 	.double	1.0e300, -1.0e-300
 	.double	3.5, 3.5
-mm_end:
-	.set NM, (mm_end - mm) / 16
-absmask: .quad	0x7fffffffffffffff, 0x7fffffffffffffff
-mx:	.long	0x1f80
+	COUNT	NM, mm, 16
 
-	.bss
-	.balign 64
-out:	.skip	1 << 16
-
-	.text
-# SAVE reg: append the register and MXCSR, then clear the flags.
-.macro SAVE reg
-	movdqu	%\reg, (%rdi)
-	stmxcsr	16(%rdi)
-	ldmxcsr	mx(%rip)
-	addq	$20, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	ldmxcsr	mx(%rip)
-	xorl	%r12d, %r12d
-outer:
-	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-inner:
-	movq	%r13, %r9
-	shlq	$4, %r9
-	movapd	vecs(%r9), %xmm1
-	.irp op, add, sub, mul, div
-	movapd	vecs(%r8), %xmm0
-	\op\()pd %xmm1, %xmm0
-	SAVE	xmm0
-	movapd	vecs(%r8), %xmm0
-	\op\()sd vecs(%r9), %xmm0
-	SAVE	xmm0
-	.endr
-	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
-	movapd	vecs(%r8), %xmm2
-	andpd	absmask(%rip), %xmm2
-	sqrtpd	%xmm2, %xmm3
-	SAVE	xmm3
-	movapd	vecs(%r8), %xmm3
-	sqrtsd	%xmm2, %xmm3
-	SAVE	xmm3
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
-
-	xorl	%r12d, %r12d
-min_outer:
-	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-min_inner:
-	movq	%r13, %r9
-	shlq	$4, %r9
-	.irp op, minpd, minsd, maxpd, maxsd
-	movapd	mm(%r8), %xmm0
-	\op	mm(%r9), %xmm0
-	SAVE	xmm0
-	.endr
-	incq	%r13
-	cmpq	$NM, %r13
-	jb	min_inner
-	incq	%r12
-	cmpq	$NM, %r12
-	jb	min_outer
-
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FLOAT_ARITH pd, sd

@@ -3,7 +3,7 @@
 # PMINUW/UD, PMAXUW/UD, PMULLD, PMULDQ, PCMPEQQ, PACKUSDW, PTEST (ZF and
 # CF), and per vector PMOVZX/PMOVSX (every width pair), PEXTRB/W/D/Q,
 # PINSRB/D/Q, PHMINPOSUW.
-	.section .note.GNU-stack,"",@progbits
+#include "common/sse.inc"
 
 	.data
 	.balign 16
@@ -15,70 +15,39 @@ vecs:	.quad	0x0000000000000000, 0xffffffffffffffff
 	.quad	0x7fffffff7fffffff, 0x8000000080000000
 	.quad	0xff00ff00ff00ff00, 0x00ff00ff00ff00ff
 	.quad	0x0000ffff00000001, 0xffffffffffff0000
-vecs_end:
-	.set NV, (vecs_end - vecs) / 16
+	COUNT	NV, vecs, 16
 
-	.bss
-	.balign 64
-out:	.skip	1 << 16
+	OUTPUT	1 << 16
 
-	.text
-.macro PUT reg
-	movdqu	%\reg, (%rdi)
-	addq	$16, %rdi
-.endm
-
-.macro FLAGS
-	pushfq
-	popq	%rax
-	andl	$0x8d5, %eax
-	movw	%ax, (%rdi)
-	addq	$2, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-outer:
-	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-inner:
-	movq	%r13, %r9
-	shlq	$4, %r9
+	START	rdi
+	VPAIRS
 	movdqa	vecs(%r9), %xmm1
-	.irp	op, pminsb, pminsd, pmaxsb, pmaxsd, pminuw, pminud, \
-		pmaxuw, pmaxud, pmulld, pmuldq, pcmpeqq, packusdw
-	movdqa	vecs(%r8), %xmm2
-	\op	%xmm1, %xmm2
-	PUT	xmm2
-	.endr
+	VOPS	vecs, movdqa, xmm2, \
+		pminsb, pminsd, pmaxsb, pmaxsd, pminuw, pminud, pmaxuw, \
+		pmaxud, pmulld, pmuldq, pcmpeqq, packusdw
 	.irp imm, 0x00, 0xff, 0xa5, 0x0f
 	movdqa	vecs(%r8), %xmm2
 	pblendw	$\imm, vecs(%r9), %xmm2
-	PUT	xmm2
+	PUTX	xmm2
 	.endr
 	movdqa	vecs(%r9), %xmm0	# PBLENDVB's implicit mask
 	movdqa	vecs(%r8), %xmm2
 	pblendvb %xmm0, vecs(%r8), %xmm2
-	PUT	xmm2
+	PUTX	xmm2
 	movdqa	vecs(%r8), %xmm2
 	stc
 	ptest	%xmm1, %xmm2
-	FLAGS
-	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
+	RECORD_FLAGS
+	ENDFOR	r13, NV
 	movdqa	vecs(%r8), %xmm1
 	.irp	op, pmovzxbw, pmovzxbd, pmovzxbq, pmovzxwd, pmovzxwq, \
 		pmovzxdq, pmovsxbw, pmovsxbd, pmovsxbq, pmovsxwd, \
 		pmovsxwq, pmovsxdq
 	\op	%xmm1, %xmm2
-	PUT	xmm2
+	PUTX	xmm2
 	.endr
 	pmovsxbw vecs+8(%r8), %xmm2
-	PUT	xmm2
+	PUTX	xmm2
 	movq	$-1, %rax
 	pextrb	$15, %xmm1, %eax
 	movq	$-1, %rbx
@@ -96,19 +65,9 @@ inner:
 	pinsrb	$9, %r12d, %xmm2
 	pinsrd	$2, vecs+4(%r8), %xmm2
 	pinsrq	$0, %r8, %xmm2
-	PUT	xmm2
+	PUTX	xmm2
 	phminposuw %xmm1, %xmm2
-	PUT	xmm2
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
+	PUTX	xmm2
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH

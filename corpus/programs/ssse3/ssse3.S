@@ -4,7 +4,7 @@
 # PHSUBW/D, PHSUBSW, PABSB/W/D (the most negative value stays negative),
 # PSIGNB/W/D, PMADDUBSW (unsigned times signed, saturating), PMULHRSW
 # (rounded high half).
-	.section .note.GNU-stack,"",@progbits
+#include "common/sse.inc"
 
 	.data
 	.balign 16
@@ -17,65 +17,32 @@ vecs:	.quad	0x0706050403020100, 0x0f0e0d0c0b0a0908
 	.quad	0x0f0e0d0c0b0a0908, 0x0706050403020100
 	.quad	0x7fff7fff80008000, 0x0001ffff4000c000
 	.quad	0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-vecs_end:
-	.set NV, (vecs_end - vecs) / 16
+	COUNT	NV, vecs, 16
 
-	.bss
-	.balign 64
-out:	.skip	1 << 16
+	OUTPUT	1 << 16
 
-	.text
-.macro PUT reg
-	movdqu	%\reg, (%rdi)
-	addq	$16, %rdi
-.endm
-
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-outer:
-	movq	%r12, %r8
-	shlq	$4, %r8
-	xorl	%r13d, %r13d
-inner:
-	movq	%r13, %r9
-	shlq	$4, %r9
+	START	rdi
+	VPAIRS
 	movdqa	vecs(%r9), %xmm1
-	.irp	op, pshufb, phaddw, phaddd, phaddsw, phsubw, phsubd, \
-		phsubsw, psignb, psignw, psignd, pmaddubsw, pmulhrsw
-	movdqa	vecs(%r8), %xmm0
-	\op	%xmm1, %xmm0
-	PUT	xmm0
-	.endr
+	VOPS	vecs, movdqa, xmm0, \
+		pshufb, phaddw, phaddd, phaddsw, phsubw, phsubd, phsubsw, \
+		psignb, psignw, psignd, pmaddubsw, pmulhrsw
 	.irp n, 0, 1, 8, 15, 16, 17, 32
 	movdqa	vecs(%r8), %xmm0
 	palignr	$\n, %xmm1, %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	.endr
 	movdqa	vecs(%r8), %xmm0
 	pshufb	vecs(%r9), %xmm0
-	PUT	xmm0
-	incq	%r13
-	cmpq	$NV, %r13
-	jb	inner
+	PUTX	xmm0
+	ENDFOR	r13, NV
 	pabsb	vecs(%r8), %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	pabsw	vecs(%r8), %xmm0
-	PUT	xmm0
+	PUTX	xmm0
 	movdqa	vecs(%r8), %xmm1
 	pabsd	%xmm1, %xmm0
-	PUT	xmm0
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	outer
+	PUTX	xmm0
+	ENDFOR	r12, NV
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	FINISH
