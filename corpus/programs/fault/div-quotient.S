@@ -2,26 +2,11 @@
 # checksum loop runs first so that the fault comes after real work; the
 # program must die with signal 8 at the marked instruction and never reach
 # the exit below it.
-	.section .note.GNU-stack,"",@progbits
+#include "common/fault.inc"
 
-	.data
-	.balign 8
-table:	.quad 3, 5, 7, 11, 13, 17, 19, 23
-
-	.text
-	.globl _start
-_start:
-	xorl	%eax, %eax
-	xorl	%ecx, %ecx
-1:	addq	table(,%rcx,8), %rax
-	rolq	$7, %rax
-	incl	%ecx
-	cmpl	$8, %ecx
-	jb	1b
+	WARMUP
 	movq	$1, %rdx		# dividend 2^64: the quotient 2^64 does not fit
 	xorl	%eax, %eax
 	movl	$1, %ecx
 	divq	%rcx			# faults: #DE
-	movl	$60, %eax		# not reached
-	movl	$1, %edi
-	syscall
+	UNREACHED

@@ -2,7 +2,7 @@
 # numbers below 400000, a count of the primes, and a running hash of them
 # (about 2.4 million instructions of loads, stores, shifts and
 # compare-and-branch). Prints the count and the hash.
-	.section .note.GNU-stack,"",@progbits
+#include "common/putnum.inc"
 
 	.set LIMIT, 400000
 	.set HALF, LIMIT / 2		# index i stands for 2i + 1
@@ -10,30 +10,10 @@
 	.bss
 	.balign 64
 comp:	.skip	HALF			# 1 = composite
-num:	.skip	32
 
-	.text
-putnum:
-	leaq	num+31(%rip), %rsi
-	movb	$'\n', (%rsi)
-	movl	$10, %ecx
-	movl	$1, %r9d
-1:	xorl	%edx, %edx
-	divq	%rcx
-	addb	$'0', %dl
-	decq	%rsi
-	movb	%dl, (%rsi)
-	incq	%r9
-	testq	%rax, %rax
-	jnz	1b
-	movq	%r9, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	ret
+	PUTNUM
 
-	.globl _start
-_start:
+	START
 	movb	$1, comp(%rip)		# 1 is not prime
 	movl	$1, %ebx		# i: the odd number 2i + 1
 sieve:
@@ -69,6 +49,4 @@ count:
 	call	putnum
 	movq	%r13, %rax
 	call	putnum
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	EXIT

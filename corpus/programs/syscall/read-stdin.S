@@ -1,36 +1,16 @@
 # read(2) from stdin in 7-byte chunks until end of file, upper-casing
 # letters and counting lines and bytes, then write(2) of the converted text
 # and the counts to stdout. The entry supplies the input.
-	.section .note.GNU-stack,"",@progbits
+#include "common/putnum.inc"
 
 	.bss
 	.balign 64
 chunk:	.skip	7
 text:	.skip	4096
-num:	.skip	32
 
-	.text
-putnum:
-	leaq	num+31(%rip), %rsi
-	movb	$'\n', (%rsi)
-	movl	$10, %ecx
-	movl	$1, %r9d
-1:	xorl	%edx, %edx
-	divq	%rcx
-	addb	$'0', %dl
-	decq	%rsi
-	movb	%dl, (%rsi)
-	incq	%r9
-	testq	%rax, %rax
-	jnz	1b
-	movq	%r9, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	ret
+	PUTNUM
 
-	.globl _start
-_start:
+	START
 	leaq	text(%rip), %r12	# where the next converted byte goes
 	xorl	%r13d, %r13d		# lines
 	xorl	%r14d, %r14d		# reads that returned data
@@ -76,6 +56,4 @@ done:
 	leaq	text(%rip), %rdx
 	subq	%rdx, %rax
 	call	putnum
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	EXIT

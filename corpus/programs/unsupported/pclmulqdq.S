@@ -1,24 +1,10 @@
 # PCLMULQDQ carry-less multiplication of edge values. The oracle's CPU model
 # lacks this extension, so the entry is only run natively and under QEMU
 # with a CPU model that has it.
-	.section .note.GNU-stack,"",@progbits
+#include "common/unsupported.inc"
 
-	.data
-	.balign 32
-vals:	.quad	0, 1, -1, 0x8000000000000000, 0x0123456789abcdef, 0x5555555555555555
-	.quad	0x00000000ffffffff, 0xfedcba9876543210
-	.set NV, 8
-
-	.bss
-	.balign 64
-out:	.skip	4096
-
-	.text
-	.globl _start
-_start:
-	leaq	out(%rip), %rdi
-	xorl	%r12d, %r12d
-1:	movq	vals(,%r12,8), %r8
+# BODY: the instructions under test for the value in %r8.
+.macro BODY
 	movq	%r8, %xmm0
 	movq	vals+8(,%r12,8), %xmm1
 	movdqa	%xmm0, %xmm2
@@ -27,16 +13,6 @@ _start:
 	pclmulqdq $0x11, %xmm1, %xmm0
 	movdqu	%xmm0, 16(%rdi)
 	addq	$32, %rdi
-	incq	%r12
-	cmpq	$NV, %r12
-	jb	1b
+.endm
 
-	leaq	out(%rip), %rsi		# write(1, out, len)
-	movq	%rdi, %rdx
-	subq	%rsi, %rdx
-	movl	$1, %edi
-	movl	$1, %eax
-	syscall
-	movl	$60, %eax		# exit(0)
-	xorl	%edi, %edi
-	syscall
+	EDGE_VALUES BODY
