@@ -153,7 +153,7 @@ func (b *Builder) Build(ctx context.Context, e Entry) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("corpus: source of %s: %w", e.Name, err)
 	}
-	incs, err := includes(sources, e.Source)
+	incs, err := includes(sources, e.Source, src)
 	if err != nil {
 		return "", fmt.Errorf("corpus: %s: %w", e.Name, err)
 	}

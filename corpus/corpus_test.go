@@ -268,7 +268,11 @@ func TestAll(t *testing.T) {
 	// entry, and nothing but shared files may live in the shared directory.
 	included := map[string]bool{}
 	for _, e := range entries {
-		incs, err := includes(programs, e.Source)
+		src, err := e.ReadSource()
+		if err != nil {
+			t.Fatal(err)
+		}
+		incs, err := includes(programs, e.Source, src)
 		if err != nil {
 			t.Errorf("%s: %v", e.Name, err)
 		}

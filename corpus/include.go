@@ -19,21 +19,17 @@ type sourceFile struct {
 	data []byte
 }
 
-// includes returns the files that the source at src includes, directly or
-// through other included files, sorted by path. Include lines are found by
+// includes returns the files that data, the text of the source at src,
+// includes, directly or through other included files, sorted by path. Include lines are found by
 // a textual scan for `#include "NAME"` (the C preprocessor, which gcc runs
 // on .S and .c sources) and `.include "NAME"` (the GNU assembler); NAME is
 // a path below programs/common, written "common/x87.inc". The scan does not
 // evaluate #if, so a file named in a disabled block still counts: that can
 // only add to what a build depends on, never miss a dependency. A NAME that
-// is not a file of the corpus is an error, so that a typo is reported
-// before the compiler runs. Angle-bracket includes (<stdio.h>) are the
+// is not a shared file of the corpus is an error, so that a typo is
+// reported before the compiler runs. Angle-bracket includes (<stdio.h>) are the
 // system's and are not followed.
-func includes(fsys fs.FS, src string) ([]sourceFile, error) {
-	data, err := fs.ReadFile(fsys, src)
-	if err != nil {
-		return nil, err
-	}
+func includes(fsys fs.FS, src string, data []byte) ([]sourceFile, error) {
 	seen := map[string]bool{src: true}
 	var out []sourceFile
 	queue := []sourceFile{{src, data}}
@@ -91,7 +87,7 @@ func includeNames(data []byte) []string {
 }
 
 // includePath maps an include name to its path in the corpus file system.
-// Only the shared directory can be included from: a name is
+// Only files of the shared directory can be included: a name is
 // "common/NAME", without "." or ".." elements.
 func includePath(name string) (string, error) {
 	p := path.Join("programs", name)
