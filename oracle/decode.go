@@ -78,9 +78,26 @@ type insn struct {
 	sub    uint8 // opcode detail: a group's ModRM reg field, the opcode of shld/shrd, the x87 constant's ModRM
 	regRM  bool  // the ModRM r/m operand is a register
 
+	opc uint16 // opcode: map (0 one-byte, 1 0F, 2 0F38, 3 0F3A) << 8 | byte
+
+	// Control transfers, for the look-ahead of hazards.go.
+	branch branchKind
+	rel    int64 // displacement of a relative branch
+
 	hasMem bool
 	mem    memRef
 }
+
+// branchKind says how an instruction transfers control.
+type branchKind uint8
+
+const (
+	brNone     branchKind = iota
+	brDirect              // jmp rel, call rel
+	brCond                // jcc, loop, jrcxz: the target or the next instruction
+	brRet                 // near ret: the target is on the stack
+	brIndirect            // jmp r/m, call r/m
+)
 
 // memRef is a ModRM memory operand.
 type memRef struct {
@@ -538,6 +555,7 @@ prefixes:
 		return in
 	}
 	in.len = i
+	in.opc = uint16(m)<<8 | uint16(op)
 	if lock && !lockable(m, op, in.sub, in.hasMem) {
 		// Hardware raises #UD. Unicorn executes some of these (lock
 		// movs, lock nop), and translating others (lock cmp, lock cmps,
@@ -556,6 +574,20 @@ prefixes:
 		// which writes past the x87 registers into its own state.
 		in.class, in.name, in.why = clsUnsupported, "ssse3", whyMMXRexR
 		return in
+	}
+	switch {
+	case m == 0 && (op == 0xe8 || op == 0xe9):
+		in.branch, in.rel = brDirect, int64(int32(uint32(b[immAt])|uint32(b[immAt+1])<<8|uint32(b[immAt+2])<<16|uint32(b[immAt+3])<<24))
+	case m == 0 && op == 0xeb:
+		in.branch, in.rel = brDirect, int64(int8(b[immAt]))
+	case m == 0 && (op >= 0x70 && op <= 0x7f || op >= 0xe0 && op <= 0xe3):
+		in.branch, in.rel = brCond, int64(int8(b[immAt]))
+	case m == 1 && op >= 0x80 && op <= 0x8f:
+		in.branch, in.rel = brCond, int64(int32(uint32(b[immAt])|uint32(b[immAt+1])<<8|uint32(b[immAt+2])<<16|uint32(b[immAt+3])<<24))
+	case m == 0 && (op == 0xc3 || op == 0xc2):
+		in.branch = brRet
+	case m == 0 && op == 0xff && (in.sub == 2 || in.sub == 4):
+		in.branch = brIndirect
 	}
 	opsize := uint8(4)
 	switch {

@@ -33,7 +33,8 @@ import (
 // fetched by Step before it runs the instruction.
 
 const (
-	pageSize  = 1 << C.LM_PAGE_SHIFT
+	pageShift = C.LM_PAGE_SHIFT
+	pageSize  = 1 << pageShift
 	pageMask  = pageSize - 1
 	areaShift = C.LM_AREA_SHIFT
 	areaSize  = 1 << areaShift
@@ -46,9 +47,10 @@ const (
 
 // area is 1 GiB of guest address space backed by host memory.
 type area struct {
-	c     *C.lm_area
-	mem   []byte   // host reservation; pages are PROT_NONE unless mapped
-	dirty []uint64 // pages written since fetched, a bit per page
+	c      *C.lm_area
+	mem    []byte   // host reservation; pages are PROT_NONE unless mapped
+	dirty  []uint64 // pages written since fetched, a bit per page
+	hazard []uint64 // executable pages holding bytes that abort Unicorn's translator (hazards.go)
 }
 
 // ucRegion is a region of Unicorn's map.
@@ -64,6 +66,7 @@ type memory struct {
 	areas   map[uint64]*area // by guest base
 	last    *area            // the area looked up last
 	regions []ucRegion       // Unicorn's map, sorted
+	nhazard int              // hazard bits set
 }
 
 func newMemory(owner any) (*memory, error) {
@@ -122,7 +125,7 @@ func (m *memory) area(addr uint64, create bool) (*area, error) {
 		m.s.high[m.s.nhigh] = c
 		m.s.nhigh++
 	}
-	a := &area{c: c, mem: mem, dirty: make([]uint64, C.LM_AREA_PAGES/64)}
+	a := &area{c: c, mem: mem, dirty: make([]uint64, C.LM_AREA_PAGES/64), hazard: make([]uint64, C.LM_AREA_PAGES/64)}
 	m.areas[base] = a
 	return a, nil
 }
@@ -185,7 +188,36 @@ func (m *memory) forget(start, end uint64) {
 		i0, i1 := (lo-base)>>C.LM_PAGE_SHIFT, (hi-base)>>C.LM_PAGE_SHIFT
 		clearBits(unsafe.Slice((*uint64)(unsafe.Pointer(&a.c.present[0])), len(a.c.present)), i0, i1)
 		clearBits(a.dirty, i0, i1)
+		m.nhazard -= clearBits(a.hazard, i0, i1)
 	}
+}
+
+// setHazard records whether the page holding addr is a hazard.
+func (m *memory) setHazard(addr uint64, on bool) {
+	a := m.lookup(addr)
+	if a == nil {
+		return
+	}
+	p := (addr & areaMask) >> C.LM_PAGE_SHIFT
+	w, bit := &a.hazard[p>>6], uint64(1)<<(p&63)
+	switch {
+	case on && *w&bit == 0:
+		*w |= bit
+		m.nhazard++
+	case !on && *w&bit != 0:
+		*w &^= bit
+		m.nhazard--
+	}
+}
+
+// hazardous reports whether the page holding addr is a hazard.
+func (m *memory) hazardous(addr uint64) bool {
+	a := m.lookup(addr)
+	if a == nil {
+		return false
+	}
+	p := (addr & areaMask) >> C.LM_PAGE_SHIFT
+	return a.hazard[p>>6]>>(p&63)&1 != 0
 }
 
 // markDirty records a write to the page holding addr.
@@ -230,17 +262,23 @@ func (m *memory) pagesOf(bitmap func(*area) []uint64) []uint64 {
 	return out
 }
 
-// clearBits clears bits i0..i1 (inclusive).
-func clearBits(words []uint64, i0, i1 uint64) {
+// clearBits clears bits i0..i1 (inclusive) and returns how many were set.
+func clearBits(words []uint64, i0, i1 uint64) int {
+	n := 0
 	for i := i0; i <= i1; {
 		if i&63 == 0 && i+63 <= i1 {
+			n += bits.OnesCount64(words[i>>6])
 			words[i>>6] = 0
 			i += 64
 			continue
 		}
+		if words[i>>6]&(1<<(i&63)) != 0 {
+			n++
+		}
 		words[i>>6] &^= 1 << (i & 63)
 		i++
 	}
+	return n
 }
 
 // hostProtect changes the host protection of [start, end) (within one

@@ -571,7 +571,11 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 	for _, sp := range o.regs.int {
 		copy(o.prev[sp.off:sp.end], o.cur[sp.off:sp.end])
 	}
-	err = o.run(ctx, pc, noExit, 1)
+	until, err := o.lookahead(ctx, pc, &in)
+	if err != nil {
+		return Result{}, err
+	}
+	err = o.run(ctx, pc, until, 1)
 	newRIP := o.regs.u64(o.cur, o.regs.rip)
 	if in.segLoad {
 		if rerr := o.readGroup(groupSeg); rerr != nil {
@@ -586,7 +590,7 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 		// happened. Let it run the restart, and drop the writes of the
 		// aborted attempt (made again first) from the log.
 		aborted := len(o.mem.writes())
-		err = o.run(ctx, pc, noExit, 2)
+		err = o.run(ctx, pc, until, 2)
 		newRIP = o.regs.u64(o.cur, o.regs.rip)
 		o.logSkip = min(aborted, len(o.mem.writes()))
 	}
@@ -761,6 +765,7 @@ func (o *Oracle) fetch(ctx context.Context, page uint64) (bool, error) {
 	}
 	o.mem.setPresent(page)
 	o.mem.clean(page)
+	o.noteHazard(page, r)
 	return true, nil
 }
 
