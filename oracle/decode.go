@@ -38,6 +38,7 @@ const (
 	fixBZHI              // bzhi with an index of width-1 or more
 	fixFBSTP             // fbstp of a negative value that rounds to zero: the sign byte
 	fixFLDConst          // fldl2t, fldl2e, fldpi, fldlg2, fldln2: the rounding mode
+	fixPCMPSTR           // pcmpestri/m, pcmpistri/m: computed by the oracle (pcmpstr.go)
 )
 
 // Segment override prefixes that matter in 64-bit mode.
@@ -626,6 +627,8 @@ prefixes:
 		in.fix = fixFBSTP
 	case m == 0 && op == 0xd9 && in.regRM && b[immAt-1] >= 0xe9 && b[immAt-1] <= 0xed:
 		in.fix, in.sub = fixFLDConst, b[immAt-1]
+	case m == 3 && mp == 0x66 && op >= 0x60 && op <= 0x63:
+		in.fix, in.imm8 = fixPCMPSTR, b[immAt]
 	}
 	return in
 }

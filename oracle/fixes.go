@@ -65,6 +65,8 @@ func (o *Oracle) fixup(pc uint64, in *insn) error {
 		err = o.fixFBSTP(pc, in)
 	case fixFLDConst:
 		err = o.fixFLDConst(in)
+	case fixPCMPSTR:
+		err = o.fixPCMPSTR(pc, in)
 	}
 	if err != nil {
 		return fmt.Errorf("oracle: correcting the instruction at %#x: %w", pc, err)
