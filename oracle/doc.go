@@ -16,12 +16,13 @@
 //     Sync instructions for the run summary.
 //   - Fault: the exception hardware raises, with the signal Linux sends.
 //   - Unsupported: an instruction Unicorn cannot execute faithfully; a
-//     limit of the oracle, not a divergence.
+//     limit of the oracle, not a divergence. Result.Reason says why.
 //
 // Registers reads the oracle's registers in the layout; NotModelled lists
 // the layout registers it does not model (control registers, EFER, the
 // kernel GS base, and the x87 tag, pointer and opcode registers that QEMU's
-// gdbstub reports as 0). Step the oracle before the reference: pages are
+// gdbstub reports as 0), and Imprecise the bits of modelled registers it
+// gets wrong (see below). Step the oracle before the reference: pages are
 // fetched from the reference when the oracle first touches them, so they
 // must still hold the memory from before the instruction.
 //
@@ -52,7 +53,9 @@
 // and int1 trap with SIGTRAP, int 4 with SIGSEGV (rip past them, as the
 // kernel reports), other int n raise #GP (SIGSEGV), following Linux's IDT.
 // CR0.NE is set so unmasked x87 errors raise #MF (SIGFPE) at the next x87
-// instruction.
+// instruction, and CR4.OSFXSR and OSXMMEXCPT as Linux sets them: without
+// OSFXSR, fxsave and fxrstor skip MXCSR and the XMM registers (Unicorn
+// starts with CR4 clear, yet runs SSE).
 //
 // # Memory
 //
@@ -85,6 +88,19 @@
 // cmps and scas also stop, in the same step, on their flag condition. This
 // matches QEMU 7.2 stepped over its gdbstub.
 //
+// # Imprecise bits
+//
+// Imprecise lists register bits Unicorn 2.0.1 does not compute: the SIMD
+// exception flags of MXCSR (bits 0-5: it sets none), and in the x87 status
+// word the exception flags IE DE ZE OE UE PE, the summary ES and busy B
+// (bits 0-5, 7, 15: it sets only ZE, for any zero divisor, 0/0 included,
+// where hardware sets IE). So it never raises #MF after an unmasked x87
+// exception, nor #XM. TOP, C0-C3 and SF are right, and compared; C1 is not
+// set on rounding up, as in QEMU 7.2. TestImprecise shows each bit wrong
+// and the others right against hardware. The harness compares the rest of
+// these registers and adopts the reference's value when only these bits
+// differ.
+//
 // # Unicorn quirks the oracle works around
 //
 //   - Look-ahead: Unicorn translates the next instruction before it stops,
@@ -106,8 +122,44 @@
 //     general-purpose instructions are executed, AVX is Unsupported.
 //   - PDEP and PEXT: Unicorn swaps their source operands. They run anyway,
 //     so that the harness reports the known divergence (the corpus records it).
-//   - BLSI: Unicorn (like QEMU up to 7.2) computes CF as for BLSR; the
-//     oracle sets it as hardware does (CF = source != 0).
+//   - The write hook: to sync EIP for it, Unicorn stores the instruction's
+//     address in a TCG temporary before every store, and a few
+//     instructions keep a live value there across a store: ENTER with a
+//     nesting level of 2 or more copies that address instead of the outer
+//     frame pointers, and shl/shr/sal/sar m, cl and shld/shrd m compute CF
+//     and OF from it. The oracle replays ENTER's stores itself, and
+//     recomputes those flags on a second, hookless engine (calc.go).
+//   - Helper functions (fxsave, fxrstor, fnsave, frstor, fnstenv, fldenv,
+//     fbstp, fbld, cmpxchg8b/16b, maskmovdqu...) access memory through the
+//     same path as inline code: their stores are logged and their pages
+//     fetched first; TestHelperMemoryAccesses and TestMatchesPlainUnicorn
+//     (random instructions against plain Unicorn) check it.
+//   - Corrected results (fixes.go, pcmpstr.go), each checked against
+//     hardware: BLSI's CF (computed as for BLSR, as QEMU up to 7.2 does);
+//     32-bit CMPXCHG (always writes EAX and the destination, zero-extending
+//     RAX on success and a register destination on failure); LAHF/SAHF
+//     with a REX prefix (SPL instead of AH); BEXTR with a length covering
+//     the operand and BZHI with an index of width-1 or more (the top bit,
+//     CF); FBSTP of a negative value rounding to zero (sign byte); fldl2t,
+//     fldl2e, fldpi, fldlg2, fldln2 (rounded to nearest whatever the
+//     rounding mode); PCMPxSTRx (equal-ordered matches running off the
+//     register, negative explicit lengths).
+//   - Not corrected, known divergences of the oracle: PDEP/PEXT; FPATAN,
+//     F2XM1, FYL2X, FYL2XP1 (computed in double precision) and FPREM
+//     (through doubles: wrong when many reduction steps are needed).
+//   - Misplaced lock prefixes: hardware raises #UD for a lock on anything
+//     but a read-modify-write instruction with a memory destination.
+//     Unicorn executes some (lock movs, lock nop), and translating others
+//     (lock cmp, lock cmps, lock bt on a register) aborts the process with
+//     "tcg fatal error". The pre-decoder faults them all; and since Unicorn
+//     translates ahead (the rest of the block, a branch target), an
+//     executable page holding such bytes makes the oracle end translation
+//     before them (hazards.go). Code the program writes is scanned again
+//     only when refetched.
+//   - Unsupported: SSE instructions with both 66 and F2/F3 prefixes
+//     (Unicorn takes 66 as the mandatory prefix: 66 F2 0F 58 runs addpd),
+//     and SSSE3 instructions on MMX registers with REX.R (Unicorn indexes
+//     mm8-mm15, past the x87 registers, and corrupts its own state).
 //   - Legacy SSE alignment: Unicorn does not fault misaligned 16-byte
 //     operands of movaps, addps, pxor and the like; the oracle checks them
 //     (#GP, SIGSEGV), as hardware and QEMU 7.2 do.
@@ -123,4 +175,7 @@
 // eflags, and the segment, x87 or SSE groups only after instructions that
 // may change them (the latter two lazily, in Registers). BenchmarkStep
 // measures it with a full register read per step and the write hook busy.
+// Corrections cost only on the instructions they concern; the hazard
+// look-ahead costs one comparison per step while no executable page holds
+// a hazard.
 package oracle
