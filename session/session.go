@@ -142,6 +142,11 @@ func (f *oracleFollower) NotModelled() map[string]string {
 }
 func (f *oracleFollower) Synced() map[string]int { return f.o.SyncCounts() }
 
-// Imprecise is filled in once the oracle declares its imprecise bits.
-func (f *oracleFollower) Imprecise() []harness.ImpreciseBits { return nil }
+func (f *oracleFollower) Imprecise() []harness.ImpreciseBits {
+	var out []harness.ImpreciseBits
+	for _, b := range f.o.Imprecise() {
+		out = append(out, harness.ImpreciseBits{Register: b.Register, Mask: b.Mask, Reason: b.Reason})
+	}
+	return out
+}
 func (f *oracleFollower) Close() error                       { return f.o.Close() }
