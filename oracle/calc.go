@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 
 	"lockstep/unicorn"
 )
@@ -28,7 +29,7 @@ const (
 // Slots: shl/shr/sal/sar (ModRM reg 4-7) by CL at 8, 16, 32 and 64 bits,
 // then shld and shrd by CL at 16, 32 and 64 bits.
 func calcSlotOf(in *insn) int {
-	size := map[uint8]int{1: 0, 2: 1, 4: 2, 8: 3}[in.opsize]
+	size := bits.TrailingZeros8(in.opsize) // 1, 2, 4, 8 bytes: 0..3
 	if in.fix == fixShiftCL {
 		return size*4 + int(in.sub-4)
 	}

@@ -21,7 +21,7 @@ import (
 // Executable pages are scanned for the hazard when they are fetched (an
 // F0 byte that decodes as a misplaced lock; code rarely has any), so a
 // step costs one comparison while no page has one. Code the program writes
-// is scanned again only when it is fetched again.
+// is scanned again only when it is fetched again, or made executable.
 
 // maxBlockInsns bounds the look-ahead: a QEMU translation block holds at
 // most 512 instructions and two pages.
@@ -70,6 +70,35 @@ func pageHazard(pg []byte) bool {
 func (o *Oracle) noteHazard(page uint64, r machine.Region) {
 	if r.Perm&machine.PermExec != 0 {
 		o.mem.setHazard(page, pageHazard(o.mem.page(page)))
+	}
+}
+
+// rescanHazards scans the cached pages that became executable since the
+// map old (mprotect of code the program wrote, say).
+func (o *Oracle) rescanHazards(old *machine.Map) {
+	if old == nil {
+		return // nothing is cached yet
+	}
+	var pages []uint64
+	for _, r := range o.m.Regions() {
+		if r.Perm&machine.PermExec == 0 {
+			continue
+		}
+		if was, ok := old.Find(r.Start); ok && was.Perm&machine.PermExec != 0 && was.Start <= r.Start && was.End >= r.End {
+			continue // executable before
+		}
+		if pages == nil {
+			pages = o.mem.presentPages()
+		}
+		for _, p := range pages {
+			if !r.Contains(p) {
+				continue
+			}
+			if was, ok := old.Find(p); ok && was.Perm&machine.PermExec != 0 {
+				continue
+			}
+			o.noteHazard(p, r)
+		}
 	}
 }
 

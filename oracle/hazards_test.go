@@ -133,3 +133,43 @@ func TestLookaheadHazards(t *testing.T) {
 		})
 	}
 }
+
+// TestHazardAfterMprotect: code the program writes is scanned when it
+// becomes executable.
+func TestHazardAfterMprotect(t *testing.T) {
+	// mov [rsi], eax stores f0 39 06 (lock cmp [rsi], eax); the page then
+	// becomes executable and the program jumps to it.
+	o := newTestOracle(t, "8906", func(s *machine.Snapshot, src *fakeSource) {
+		s.SetUint64("rsi", dataBase+0x10)
+		s.SetUint64("rax", 0x0639f0)
+	})
+	if r := o.step(); r.Kind != Executed {
+		t.Fatalf("%+v", r)
+	}
+	if o.Oracle.mem.nhazard != 0 {
+		t.Fatal("a data page counted as a hazard")
+	}
+	m := o.src.m.Clone()
+	m.Protect(dataBase, dataBase+pageSize, machine.PermRead|machine.PermExec)
+	o.src.m = m
+	if err := o.SetMap(m); err != nil {
+		t.Fatal(err)
+	}
+	if o.Oracle.mem.nhazard != 1 {
+		t.Fatalf("%d hazardous pages after mprotect, want 1", o.Oracle.mem.nhazard)
+	}
+	// Jump there (jmp rsi, after a nop): the step must not translate it.
+	s := o.regs()
+	s.SetUint64("rip", textBase+0x100)
+	o.src.write(textBase+0x100, unhexT(t, "90ffe6"))
+	o.Invalidate(textBase, textBase+pageSize)
+	if err := o.Adopt(s); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if r := o.step(); r.Kind != Executed {
+			t.Fatalf("step %d: %+v", i, r)
+		}
+	}
+	wantFault(t, o.step(), FaultInfo{Signal: sigILL, Vector: VectorUD})
+}

@@ -438,7 +438,9 @@ func (o *Oracle) SetMap(m *machine.Map) error {
 	if err := o.mem.apply(o.eng, m); err != nil {
 		return err
 	}
+	old := o.m
 	o.m = m.Clone()
+	o.rescanHazards(old)
 	return nil
 }
 
