@@ -172,7 +172,8 @@ func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q
 
 // corpusRecord runs the entries that expect a divergence and writes the
 // divergence each run found into its manifest (instruction, register or
-// address, both values), keeping the manifest's reason and comments.
+// address, both values), keeping the manifest's reason and comments; an
+// entry whose run now agrees is rewritten to expect agreement.
 func corpusRecord(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q qemuFlags, dir string, stdout, stderr io.Writer) int {
 	status := exitAgree
 	for _, e := range entries {
@@ -185,7 +186,18 @@ func corpusRecord(ctx context.Context, entries []corpus.Entry, b *corpus.Builder
 			status = exitError
 			continue
 		}
-		if rep.Outcome != harness.Diverge {
+		var kv [][2]string
+		switch {
+		case rep.Outcome == harness.Diverge:
+			kv = session.Record(rep.Divergences[0])
+		case rep.Outcome == harness.Agree && rep.ExitStatus != nil && *rep.ExitStatus == e.Expect.ExitStatus:
+			// The divergence is gone (an oracle fix, or masked imprecise
+			// bits): the entry now agrees.
+			kv = [][2]string{{"expect", "agree"}, {"reason", ""}}
+			for _, k := range session.Record(harness.Divergence{}) {
+				kv = append(kv, [2]string{k[0], ""})
+			}
+		default:
 			fmt.Fprintf(stdout, "%s: not recorded: the run ended %s (%v)\n", e.Name, rep.Outcome, rep.Err)
 			status = exitDiverge
 			continue
@@ -196,7 +208,7 @@ func corpusRecord(ctx context.Context, entries []corpus.Entry, b *corpus.Builder
 			fmt.Fprintf(stderr, "lockstep corpus record: %v\n", err)
 			return exitError
 		}
-		updated := corpus.SetKeys(old, session.Record(rep.Divergences[0]))
+		updated := corpus.SetKeys(old, kv)
 		if bytes.Equal(old, updated) {
 			fmt.Fprintf(stdout, "%s: unchanged\n", e.Name)
 			continue
@@ -208,6 +220,10 @@ func corpusRecord(ctx context.Context, entries []corpus.Entry, b *corpus.Builder
 		if err := os.WriteFile(path, updated, 0o644); err != nil {
 			fmt.Fprintf(stderr, "lockstep corpus record: %v\n", err)
 			return exitError
+		}
+		if rep.Outcome == harness.Agree {
+			fmt.Fprintf(stdout, "%s: recorded: now agrees\n", e.Name)
+			continue
 		}
 		d := rep.Divergences[0]
 		fmt.Fprintf(stdout, "%s: recorded %s %s%s at step %d (%s)\n", e.Name, d.Kind, d.Register, addrText(d), d.Step, d.Instruction.Text)
