@@ -70,3 +70,23 @@ func TestFloat80(t *testing.T) {
 		}
 	}
 }
+
+func TestDisassemble(t *testing.T) {
+	tests := []struct {
+		code []byte
+		want string
+		n    int
+	}{
+		{[]byte{0x48, 0x01, 0xd8}, "add rax, rbx", 3},
+		{[]byte{0x66, 0x41, 0x0f, 0x38, 0xf6, 0xc1}, "adcx eax, r9d", 6},
+		{[]byte{0xf3, 0x4c, 0x0f, 0x38, 0xf6, 0xc8}, "adox r9, rax", 6},
+		{[]byte{0xc4, 0xe2, 0xe3, 0xf5, 0xc1}, "pdep rax, rbx, rcx", 5},
+		{nil, "(no code)", 0},
+	}
+	for _, tt := range tests {
+		got, n := Disassemble(tt.code, 0x1000)
+		if got != tt.want || n != tt.n {
+			t.Errorf("Disassemble(% x) = %q, %d; want %q, %d", tt.code, got, n, tt.want, tt.n)
+		}
+	}
+}

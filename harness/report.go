@@ -20,6 +20,9 @@ func Disassemble(code []byte, pc uint64) (string, int) {
 	if len(code) == 0 {
 		return "(no code)", 0
 	}
+	if text, n, ok := decodeADX(code); ok {
+		return text, n
+	}
 	inst, err := x86asm.Decode(code, 64)
 	if err != nil {
 		if mn, ok := vexMnemonic(code); ok {
@@ -28,6 +31,45 @@ func Disassemble(code []byte, pc uint64) (string, int) {
 		return "(undecoded)", len(code)
 	}
 	return x86asm.IntelSyntax(inst, pc, nil), inst.Len
+}
+
+// decodeADX decodes ADCX and ADOX (66 or F3, REX, 0F 38 F6 /r), which
+// x86asm does not know, for their register forms; a memory operand is
+// shown as "[mem]".
+func decodeADX(code []byte) (string, int, bool) {
+	if len(code) < 5 || (code[0] != 0x66 && code[0] != 0xf3) {
+		return "", 0, false
+	}
+	mn := map[byte]string{0x66: "adcx", 0xf3: "adox"}[code[0]]
+	i, rex := 1, byte(0)
+	if code[i]&0xf0 == 0x40 {
+		rex, i = code[i], i+1
+	}
+	if len(code) < i+4 || code[i] != 0x0f || code[i+1] != 0x38 || code[i+2] != 0xf6 {
+		return "", 0, false
+	}
+	modrm := code[i+3]
+	wide := rex&8 != 0
+	reg := int(modrm>>3&7) | int(rex&4)<<1
+	dst := gpr(reg, wide)
+	if modrm>>6 != 3 {
+		return fmt.Sprintf("%s %s, [mem]", mn, dst), len(code), true
+	}
+	src := gpr(int(modrm&7)|int(rex&1)<<3, wide)
+	return fmt.Sprintf("%s %s, %s", mn, dst, src), i + 4, true
+}
+
+func gpr(n int, wide bool) string {
+	names := []string{"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"}
+	switch {
+	case n >= 8 && wide:
+		return fmt.Sprintf("r%d", n)
+	case n >= 8:
+		return fmt.Sprintf("r%dd", n)
+	case wide:
+		return "r" + names[n]
+	}
+	return "e" + names[n]
 }
 
 // FormatValue renders a register value for a report: hex, plus lanes for
