@@ -47,9 +47,9 @@ type Feature struct {
 func Features() []Feature {
 	return []Feature{
 		{"x86-64 integer", true, "ALU, flags, mul/div, shifts and rotates, bit ops, control flow, string instructions (one rep iteration per step), cmpxchg8b/16b, lock prefixes (misplaced ones raise #UD); corrected by the oracle: ENTER with nesting levels, flags of memory shifts by CL and memory SHLD/SHRD (both corrupted by Unicorn's write hook), 32-bit CMPXCHG, LAHF/SAHF with REX"},
-		{"x87", true, "80-bit registers; st0..st7 are the physical registers as QEMU reports them; tags start empty (FNINIT state) and are not compared; CR0.NE is set so unmasked errors raise #MF (SIGFPE); corrected by the oracle: FBSTP's sign for values rounding to zero, the rounding of fldpi, fldl2e, fldl2t, fldlg2, fldln2"},
+		{"x87", true, "80-bit registers; st0..st7 are the physical registers as QEMU reports them; tags start empty (FNINIT state) and are not compared; CR0.NE is set so unmasked errors raise #MF (SIGFPE); corrected by the oracle: FBSTP (indefinite, sign of zero), FISTTP m32/m64 out of range, FLD m32/m64 of signalling NaNs, FXTRACT of special operands, the rounding of fldpi, fldl2e, fldl2t, fldlg2, fldln2"},
 		{"x87 exception flags", false, "Unicorn sets only ZE (also for 0/0): IE DE ZE OE UE PE, ES and B of the status word are Imprecise, and unmasked exceptions never raise #MF"},
-		{"FPATAN, F2XM1, FYL2X, FYL2XP1, FPREM", false, "Unicorn computes them in double precision: known divergences"},
+		{"FPATAN, F2XM1, FYL2X, FYL2XP1, FPREM, FPREM1", false, "Unicorn computes them in double precision: known divergences"},
 		{"MMX", true, ""},
 		{"SSE, SSE2, SSE3, SSSE3, SSE4.1, SSE4.2", true, "legacy encodings; the oracle checks the 16-byte alignment of m128 operands itself (#GP, SIGSEGV), since Unicorn does not, and computes PCMPxSTRx itself; Unsupported: both 66 and F2/F3 prefixes, SSSE3 on MMX registers with REX.R"},
 		{"AES-NI", true, "legacy encodings"},

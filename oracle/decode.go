@@ -39,6 +39,9 @@ const (
 	fixFBSTP             // fbstp of a negative value that rounds to zero: the sign byte
 	fixFLDConst          // fldl2t, fldl2e, fldpi, fldlg2, fldln2: the rounding mode
 	fixPCMPSTR           // pcmpestri/m, pcmpistri/m: computed by the oracle (pcmpstr.go)
+	fixFISTTP            // fisttp m32/m64 out of range: the integer indefinite
+	fixFLDSNaN           // fld m32fp/m64fp of a signalling NaN: quieted
+	fixFXTRACT           // fxtract of infinities, NaNs, denormals, unnormals
 )
 
 // Segment override prefixes that matter in 64-bit mode.
@@ -625,6 +628,15 @@ prefixes:
 		}
 	case m == 0 && op == 0xdf && in.hasMem && in.sub == 6:
 		in.fix = fixFBSTP
+	case m == 0 && (op == 0xdb || op == 0xdd) && in.hasMem && in.sub == 1:
+		in.fix, in.opsize = fixFISTTP, 4
+		if op == 0xdd {
+			in.opsize = 8
+		}
+	case m == 0 && (op == 0xd9 || op == 0xdd) && in.hasMem && in.sub == 0:
+		in.fix = fixFLDSNaN
+	case m == 0 && op == 0xd9 && in.regRM && b[immAt-1] == 0xf4:
+		in.fix = fixFXTRACT
 	case m == 0 && op == 0xd9 && in.regRM && b[immAt-1] >= 0xe9 && b[immAt-1] <= 0xed:
 		in.fix, in.sub = fixFLDConst, b[immAt-1]
 	case m == 3 && mp == 0x66 && op >= 0x60 && op <= 0x63:

@@ -140,13 +140,18 @@
 //     RAX on success and a register destination on failure); LAHF/SAHF
 //     with a REX prefix (SPL instead of AH); BEXTR with a length covering
 //     the operand and BZHI with an index of width-1 or more (the top bit,
-//     CF); FBSTP of a negative value rounding to zero (sign byte); fldl2t,
-//     fldl2e, fldpi, fldlg2, fldln2 (rounded to nearest whatever the
-//     rounding mode); PCMPxSTRx (equal-ordered matches running off the
-//     register, negative explicit lengths).
+//     CF); fldl2t, fldl2e, fldpi, fldlg2, fldln2 (rounded to nearest
+//     whatever the rounding mode); PCMPxSTRx (equal-ordered matches
+//     running off the register, negative explicit lengths); and the x87
+//     special cases QEMU fixed after 5.0 (x87fix.go): FBSTP out of range or
+//     of a NaN (the BCD indefinite) or of a negative value rounding to zero
+//     (the sign byte), FISTTP m32/m64 out of range (the integer indefinite,
+//     not the largest integer), FLD m32/m64 of a signalling NaN (quieted),
+//     FXTRACT of infinities, NaNs, denormals and unsupported encodings.
 //   - Not corrected, known divergences of the oracle: PDEP/PEXT; FPATAN,
-//     F2XM1, FYL2X, FYL2XP1 (computed in double precision) and FPREM
-//     (through doubles: wrong when many reduction steps are needed).
+//     F2XM1, FYL2X, FYL2XP1 (computed in double precision), FPREM and
+//     FPREM1 (through doubles: wrong remainders and quotient bits when many
+//     reduction steps are needed).
 //   - Misplaced lock prefixes: hardware raises #UD for a lock on anything
 //     but a read-modify-write instruction with a memory destination.
 //     Unicorn executes some (lock movs, lock nop), and translating others

@@ -67,6 +67,12 @@ func (o *Oracle) fixup(pc uint64, in *insn) error {
 		err = o.fixFLDConst(in)
 	case fixPCMPSTR:
 		err = o.fixPCMPSTR(pc, in)
+	case fixFISTTP:
+		err = o.fixFISTTP(pc, in)
+	case fixFLDSNaN:
+		err = o.fixFLDSNaN()
+	case fixFXTRACT:
+		err = o.fixFXTRACT()
 	}
 	if err != nil {
 		return fmt.Errorf("oracle: correcting the instruction at %#x: %w", pc, err)
@@ -351,39 +357,6 @@ func logicFlags(res, width uint64) uint64 {
 		st |= flagPF
 	}
 	return st
-}
-
-// fixFBSTP: the sign byte of FBSTP's packed BCD is the sign of the source,
-// even when the value rounds to zero (-0, -0.3); Unicorn takes it from the
-// rounded integer, which has no negative zero.
-func (o *Oracle) fixFBSTP(pc uint64, in *insn) error {
-	ea := o.effectiveAddress(o.prev, pc, in)
-	var bcd [10]byte
-	if err := o.mem.read(ea, bcd[:]); err != nil {
-		return err
-	}
-	for _, b := range bcd {
-		if b != 0 {
-			return nil // not a zero (an indefinite has 0xff bytes)
-		}
-	}
-	sw, err := o.eng.RegRead(unicorn.X86RegFPSW)
-	if err != nil {
-		return err
-	}
-	// FBSTP popped: the source is the physical register below TOP.
-	src := (sw>>11 - 1) & 7
-	var st [16]byte
-	if _, err := o.eng.RegReadBytes(unicorn.X86RegFP0+unicorn.Reg(src), st[:]); err != nil {
-		return err
-	}
-	if st[9]&0x80 == 0 {
-		return nil
-	}
-	if err := o.mem.write(ea+9, []byte{0x80}); err != nil {
-		return err
-	}
-	return o.relog()
 }
 
 // x87 constants: the 64-bit significand rounded down (toward zero: they

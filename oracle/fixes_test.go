@@ -318,37 +318,6 @@ func TestUnicornCorrections(t *testing.T) {
 	}
 }
 
-// TestFBSTPSign: the sign byte of FBSTP is the source's sign, also when
-// the value rounds to zero (recorded on hardware; QEMU 7.2 agrees).
-func TestFBSTPSign(t *testing.T) {
-	for _, tt := range []struct {
-		name, st0, want string
-	}{
-		{"-0", "00000000000000000080", "00000000000000000080"},
-		{"+0", "00000000000000000000", "00000000000000000000"},
-		{"-0.3", "9a99999999999999fdbf", "00000000000000000080"},
-		{"-0.7", "33333333333333b3febf", "01000000000000000080"},
-		{"-1", "0000000000000080ffbf", "01000000000000000080"},
-		{"12.5", "00000000000000c80240", "12000000000000000000"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			// fld tword [rsi]; fbstp [rsi+16]
-			o := newTestOracle(t, "db2e df7610", func(s *machine.Snapshot, src *fakeSource) {
-				s.SetUint64("rsi", dataBase)
-				src.write(dataBase, unhex(t, tt.st0))
-				src.write(dataBase+16, bytes.Repeat([]byte{0xee}, 10))
-			})
-			o.step()
-			before := cachedMemory(o)
-			r := o.step()
-			checkWrites(t, o, r, before)
-			if m := o.mem(dataBase+16, 10); !bytes.Equal(m, unhex(t, tt.want)) {
-				t.Errorf("stored %x, want %s", m, tt.want)
-			}
-		})
-	}
-}
-
 // TestFLDConstRounding: fldl2t, fldl2e, fldpi, fldlg2 and fldln2 round
 // in the control word's rounding mode (values recorded on hardware).
 func TestFLDConstRounding(t *testing.T) {

@@ -212,8 +212,10 @@ type Oracle struct {
 	gdtInUse bool
 	// calc recomputes what the write hook corrupts (opened on first use).
 	calc *calc
-	// The register operands of a PCMPxSTRx, from before its step.
+	// The register operands of a PCMPxSTRx, and FXTRACT's, from before
+	// the step.
 	pcmpA, pcmpB [16]byte
+	x87Src       [16]byte
 }
 
 // New creates an oracle whose registers are those of initial (the program
@@ -575,10 +577,14 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 	for _, sp := range o.regs.int {
 		copy(o.prev[sp.off:sp.end], o.cur[sp.off:sp.end])
 	}
-	if in.fix == fixPCMPSTR {
-		if err := o.preparePCMPSTR(&in); err != nil {
-			return Result{}, fmt.Errorf("oracle: %w", err)
-		}
+	switch in.fix {
+	case fixPCMPSTR:
+		err = o.preparePCMPSTR(&in)
+	case fixFXTRACT:
+		err = o.prepareFXTRACT()
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("oracle: %w", err)
 	}
 	until, err := o.lookahead(ctx, pc, &in)
 	if err != nil {
