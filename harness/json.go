@@ -31,6 +31,7 @@ type jsonInstruction struct {
 	PC          string `json:"pc"`
 	Instruction string `json:"instruction"`
 	Bytes       string `json:"bytes"`
+	Reason      string `json:"reason,omitempty"`
 }
 
 type jsonDivergence struct {
@@ -77,7 +78,8 @@ func (res *Result) WriteJSON(w io.Writer) error {
 		j.FaultPC = hex64(res.FaultPC)
 	}
 	if res.Unsupported != nil {
-		j.Unsupported = &jsonInstruction{PC: hex64(res.Unsupported.PC), Instruction: res.Unsupported.Text, Bytes: hex.EncodeToString(res.Unsupported.Bytes)}
+		j.Unsupported = &jsonInstruction{PC: hex64(res.Unsupported.PC), Instruction: res.Unsupported.Text, Bytes: hex.EncodeToString(res.Unsupported.Bytes),
+			Reason: res.UnsupportedReason}
 	}
 	if res.Err != nil {
 		j.Error = res.Err.Error()

@@ -269,8 +269,12 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
 			return true, nil
 		}
-		r.diverge(ctx, Divergence{Kind: KindFault, Detail: fmt.Sprintf("the follower faults (signal %d, %s at %#x); the reference %s",
-			fs.Signal, accessWord(fs.Access), fs.Addr, describeStop(rs))}, fs.PC)
+		detail := fmt.Sprintf("the follower faults (signal %d, %s at %#x); the reference %s",
+			fs.Signal, accessWord(fs.Access), fs.Addr, describeStop(rs))
+		if fs.Reason != "" {
+			detail += " (" + fs.Reason + ")"
+		}
+		r.diverge(ctx, Divergence{Kind: KindFault, Detail: detail}, fs.PC)
 		return true, nil
 	case Unsupported:
 		rs, err := r.refStep(ctx)
@@ -285,7 +289,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if fs.Insn != "" && in.Text == "" {
 			in.Text = fs.Insn
 		}
-		r.res.Outcome, r.res.Unsupported = UnsupportedOutcome, &in
+		r.res.Outcome, r.res.Unsupported, r.res.UnsupportedReason = UnsupportedOutcome, &in, fs.Reason
 		return true, nil
 	}
 	return false, fmt.Errorf("follower: unknown step kind %d", fs.Kind)

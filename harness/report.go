@@ -234,6 +234,9 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	case UnsupportedOutcome:
 		p("%s: the oracle cannot execute %s at %#x (%s) after %d instructions", st.paint("33;1", "oracle unsupported"),
 			res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)
+		if res.UnsupportedReason != "" {
+			p("\n  %s", res.UnsupportedReason)
+		}
 	case ErrorOutcome:
 		p("%s after %d instructions: %v", st.paint("31;1", "error"), res.Steps, res.Err)
 	}

@@ -51,8 +51,10 @@ type Result struct {
 	Signal int
 	// FaultPC is where an agreed fault happened.
 	FaultPC uint64
-	// Unsupported names the instruction the follower could not execute.
-	Unsupported *Instruction
+	// Unsupported names the instruction the follower could not execute,
+	// and UnsupportedReason says why.
+	Unsupported       *Instruction
+	UnsupportedReason string
 	// Divergences holds the first divergence, and more with KeepGoing.
 	Divergences []Divergence
 	// NotCompared lists registers of the layout not compared, with why,

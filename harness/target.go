@@ -64,6 +64,7 @@ type FollowStep struct {
 	Kind   FollowKind
 	PC     uint64  // the instruction's address
 	Insn   string  // the mnemonic, for Sync and Unsupported
+	Reason string  // why, for Unsupported and the follower's own faults
 	Signal int     // for Fault: the signal Linux would deliver
 	Addr   uint64  // for Fault: the faulting data address, if any
 	Access string  // for Fault: "read", "write", "fetch" or ""

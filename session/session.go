@@ -100,7 +100,7 @@ func (f *oracleFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	if err != nil {
 		return harness.FollowStep{}, err
 	}
-	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat}
+	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat, Reason: r.Reason}
 	switch r.Kind {
 	case oracle.Executed:
 		s.Kind = harness.Executed
@@ -149,4 +149,4 @@ func (f *oracleFollower) Imprecise() []harness.ImpreciseBits {
 	}
 	return out
 }
-func (f *oracleFollower) Close() error                       { return f.o.Close() }
+func (f *oracleFollower) Close() error { return f.o.Close() }
