@@ -150,35 +150,27 @@ func (p *Parser) loadField(line []byte) {
 	if err != nil {
 		return
 	}
-	var dst *uint64
-	switch string(f[0]) {
-	case "start_brk":
-		dst = &p.load.StartBrk
-	case "end_code":
-		dst = &p.load.EndCode
-	case "start_code":
-		dst = &p.load.StartCode
-	case "start_data":
-		dst = &p.load.StartData
-	case "end_data":
-		dst = &p.load.EndData
-	case "start_stack":
-		dst = &p.load.StartStack
-	case "brk":
-		dst = &p.load.Brk
-	case "entry":
-		dst = &p.load.Entry
-	case "argv_start":
-		dst = &p.load.ArgvStart
-	case "env_start":
-		dst = &p.load.EnvStart
-	case "auxv_start":
-		dst = &p.load.AuxvStart
-	default:
+	field, ok := loadFields[string(f[0])]
+	if !ok {
 		return
 	}
-	*dst = v
+	*field(&p.load) = v
 	p.loaded = true
+}
+
+// loadFields maps the summary's names to the fields of Load.
+var loadFields = map[string]func(*Load) *uint64{
+	"start_brk":   func(l *Load) *uint64 { return &l.StartBrk },
+	"end_code":    func(l *Load) *uint64 { return &l.EndCode },
+	"start_code":  func(l *Load) *uint64 { return &l.StartCode },
+	"start_data":  func(l *Load) *uint64 { return &l.StartData },
+	"end_data":    func(l *Load) *uint64 { return &l.EndData },
+	"start_stack": func(l *Load) *uint64 { return &l.StartStack },
+	"brk":         func(l *Load) *uint64 { return &l.Brk },
+	"entry":       func(l *Load) *uint64 { return &l.Entry },
+	"argv_start":  func(l *Load) *uint64 { return &l.ArgvStart },
+	"env_start":   func(l *Load) *uint64 { return &l.EnvStart },
+	"auxv_start":  func(l *Load) *uint64 { return &l.AuxvStart },
 }
 
 // String summarises the load for diagnostics.
