@@ -65,6 +65,7 @@ type run struct {
 
 	folRegs   *machine.Snapshot
 	compared  []bool // per layout register
+	skipped   []int  // layout indexes not compared (derived from compared)
 	imprecise []imprecise
 	flagsIx   int
 	rcxIx     int
@@ -208,6 +209,11 @@ func (r *run) setupCompare() error {
 				Reason: fmt.Sprintf("bits %#x: %s", b.Mask, b.Reason)})
 		}
 	}
+	for i, c := range r.compared {
+		if !c {
+			r.skipped = append(r.skipped, i)
+		}
+	}
 	r.flagsIx, r.rcxIx, r.pcIx = r.layout.Index("eflags"), r.layout.Index("rcx"), r.layout.Index("rip")
 	if r.pcIx < 0 {
 		return errors.New("harness: the layout has no rip")
@@ -255,7 +261,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind != machine.Stepped {
-			return r.refEnded(fs, rs), nil
+			return r.refEnded(ctx, fs, rs), nil
 		}
 		r.res.Steps++
 		r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
@@ -305,12 +311,12 @@ func (r *run) refStep(ctx context.Context) (machine.Stop, error) {
 
 // refEnded reports a reference that faulted, exited or was killed where the
 // follower went on.
-func (r *run) refEnded(fs FollowStep, rs machine.Stop) bool {
+func (r *run) refEnded(ctx context.Context, fs FollowStep, rs machine.Stop) bool {
 	kind := KindFault
 	if rs.Kind == machine.Exited || rs.Kind == machine.Killed {
 		kind = KindExit
 	}
-	r.diverge(context.Background(), Divergence{Kind: kind,
+	r.diverge(ctx, Divergence{Kind: kind,
 		Detail: fmt.Sprintf("the reference %s; the follower %s", describeStop(rs), fs.Kind)}, fs.PC)
 	return true
 }
@@ -321,7 +327,7 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 		return false, err
 	}
 	if rs.Kind != machine.Stepped {
-		return r.refEnded(fs, rs), nil
+		return r.refEnded(ctx, fs, rs), nil
 	}
 	writes := fs.Writes
 	// Align rep string instructions when the sides count iterations
@@ -354,7 +360,7 @@ func (r *run) realignRepeat(ctx context.Context, fs FollowStep, rs machine.Stop)
 			return nil, err
 		}
 		if rs.Kind != machine.Stepped {
-			r.refEnded(fs, rs)
+			r.refEnded(ctx, fs, rs)
 			return nil, nil
 		}
 	}
@@ -461,10 +467,8 @@ func (r *run) compareRegisters(ctx context.Context, pc uint64) error {
 	if err := r.fol.Registers(r.folRegs); err != nil {
 		return fmt.Errorf("follower registers: %w", err)
 	}
-	for i, c := range r.compared {
-		if !c {
-			copy(r.folRegs.Reg(i), refS.Reg(i))
-		}
+	for _, i := range r.skipped {
+		copy(r.folRegs.Reg(i), refS.Reg(i))
 	}
 	// Imprecise bits take the reference's value; if that changed anything,
 	// the follower must adopt it (programs read these registers back).

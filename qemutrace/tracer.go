@@ -178,14 +178,7 @@ func (t *Tracer) ReadMemory(ctx context.Context, addr uint64, p []byte) error {
 	return nil
 }
 
-func (t *Tracer) reg(i int) uint64 {
-	b := t.regs.Reg(i)
-	var v uint64
-	for j := len(b) - 1; j >= 0; j-- {
-		v = v<<8 | uint64(b[j])
-	}
-	return v
-}
+func (t *Tracer) reg(i int) uint64 { return le64(t.regs.Reg(i)) }
 
 func (t *Tracer) readRegisters(ctx context.Context) error {
 	if err := t.conn.ReadRegisters(ctx, t.regs.Regs); err != nil {
@@ -491,9 +484,10 @@ func (t *Tracer) Close() error {
 	return t.proc.close()
 }
 
+// le64 reads up to 8 little-endian bytes.
 func le64(b []byte) uint64 {
 	var v uint64
-	for i := 7; i >= 0; i-- {
+	for i := min(len(b), 8) - 1; i >= 0; i-- {
 		v = v<<8 | uint64(b[i])
 	}
 	return v

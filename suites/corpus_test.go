@@ -32,7 +32,9 @@ var _ = Describe("the corpus in lockstep", func() {
 			if e.Skip != "" {
 				Skip(e.Skip)
 			}
-			rep, err := session.RunEntry(ctx, e, builder, session.Options{TempDir: GinkgoT().TempDir()})
+			tmp := GinkgoT().TempDir()
+			noLeaks(tmp)
+			rep, err := session.RunEntry(ctx, e, builder, session.Options{TempDir: tmp})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(rep).To(suites.MeetExpectation(e.Expect), "corpus entry %s", e.Name)
 		},

@@ -2,6 +2,7 @@ package suites_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,10 +115,9 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 	})
 
 	It("ends with an error, not a hang, when QEMU is killed mid-run", func(ctx SpecContext) {
-		steps := 0
 		rep, err := session.Run(ctx, session.Options{Program: example("spin.S"), TempDir: tmp,
 			Wrap: func(f harness.Follower, l *machine.Layout) harness.Follower {
-				return &killAfter{Follower: f, n: 100, steps: &steps}
+				return &killAfter{Follower: f, n: 100}
 			}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.Outcome).To(Equal(harness.ErrorOutcome))
@@ -128,13 +128,12 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 // killAfter kills every QEMU child of the test after n follower steps.
 type killAfter struct {
 	harness.Follower
-	n     int
-	steps *int
+	n, steps int
 }
 
 func (k *killAfter) Step(ctx context.Context) (harness.FollowStep, error) {
-	*k.steps++
-	if *k.steps == k.n {
+	k.steps++
+	if k.steps == k.n {
 		for _, pid := range testprog.Children("qemu-") {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
@@ -189,7 +188,7 @@ var _ = Describe("the lockstep command on bad input", Label("tool", "cli"), func
 	It("exits 1 on a divergence and writes the JSON report", func() {
 		s := lockstep("run", "--json", "--", example("pdep.S"))
 		Expect(s.ExitCode()).To(Equal(1))
-		Expect(s.Out.Contents()).To(MatchJSON(s.Out.Contents())) // well-formed
+		Expect(json.Valid(s.Out.Contents())).To(BeTrue(), "well-formed JSON")
 		Expect(string(s.Out.Contents())).To(And(ContainSubstring(`"outcome": "diverge"`), ContainSubstring(`"register": "rax"`)))
 	})
 
