@@ -326,22 +326,27 @@ const qemuCPU = "max,-avx,-avx2,-fma,-f16c,-movbe,-rdrand,-rdseed,-popcnt,-pclmu
 // computes an x87 result differently); each manifest's reason says what.
 // The test checks both ways, so the list stays true.
 var qemuDiffers = map[string]bool{
-	"alu/cmpxchg8b-16b":    true, // flags from before SAHF leak into CMPXCHG8B/16B
-	"bmi1/blsi":            true, // BLSI's CF inverted
-	"adx/adx32":            true, // 32-bit ADCX/ADOX flags
-	"x87/arith-inexact":    true, // C1 (rounded up) never set
-	"x87/arith-special":    true, // DE, C1
-	"x87/convert-special":  true, // C1
-	"x87/bcd":              true, // C1
-	"x87/sqrt-special":     true, // C2 after FSQRT(-1)
-	"x87/trig":             true, // host libm in double precision
-	"x87/log-exp":          true, // PE for exact results, one ulp
-	"x87/prem1":            true, // quotient bits
-	"x87/compare":          true, // FCOMI leaves AF
-	"x87/compare-nan":      true, // FCOMI leaves AF
-	"sse/float-special":    true, // DE never set
-	"sse2/float-special":   true, // DE never set
-	"sse2/convert-special": true, // DE never set
+	"alu/cmpxchg8b-16b":           true, // flags from before SAHF leak into CMPXCHG8B/16B
+	"bmi1/blsi":                   true, // BLSI's CF inverted
+	"adx/adx32":                   true, // 32-bit ADCX/ADOX flags
+	"x87/arith-inexact":           true, // C1 (rounded up) never set
+	"x87/arith-special":           true, // DE, C1
+	"x87/convert-special":         true, // C1
+	"x87/bcd":                     true, // C1
+	"x87/sqrt-special":            true, // C2 after FSQRT(-1)
+	"x87/trig":                    true, // host libm in double precision
+	"x87/log-exp":                 true, // PE for exact results, one ulp
+	"x87/prem1":                   true, // quotient bits
+	"x87/compare":                 true, // FCOMI leaves AF
+	"x87/compare-nan":             true, // FCOMI leaves AF
+	"x87/fscale-qnan-snan":        true, // NaN propagation
+	"x87/fsin-half":               true, // double precision, no PE
+	"x87/pseudo-denormal-fadd":    true, // DE never set
+	"x87/pseudo-denormal-frndint": true, // DE never set
+	"x87/pseudo-denormal-fucomi":  true, // DE never set
+	"sse/float-special":           true, // DE never set
+	"sse2/float-special":          true, // DE never set
+	"sse2/convert-special":        true, // DE never set
 }
 
 // run executes argv with stdin and returns its stdout and how it ended.

@@ -31,6 +31,12 @@
 //     otherwise; those that fault do so at one marked instruction.
 //   - An instruction that one side is known to get wrong lives in an entry
 //     of its own, so that it does not hide the rest of its class.
+//
+// Two keys describe what the arbiter (the host CPU, judging divergences) is
+// expected to do: "corrections: MNEMONIC..." lists the instructions on
+// which the host sides with QEMU and the oracle is corrected, and
+// "arbiter: every" asks for every instruction to be judged natively, so
+// that a mistake QEMU and the oracle share becomes a divergence.
 package corpus
 
 import (
@@ -121,6 +127,7 @@ var knownLabels = map[string]bool{
 	"memory": true, "smc": true, "fault": true, "libc": true, "dynamic": true,
 	"long": true, "avx": true, "avx2": true, "popcnt": true, "movbe": true,
 	"pclmul": true, "rdrand": true, "sha": true, "convert": true, "tls": true,
+	"fsgsbase": true,
 }
 
 // KnownLabels returns the labels a manifest may use, sorted.
@@ -145,6 +152,18 @@ type Entry struct {
 	Expect   Expectation
 	Skip     string // why the oracle cannot run this entry; empty if it can
 	MaxSteps uint64 // bound on lockstep steps; 0 for the harness default
+
+	// Corrections lists, sorted, the mnemonics (lower case, as in
+	// "corrections: pdep pext") on which the arbiter is expected to
+	// correct the oracle: the host CPU sides with QEMU, the oracle adopts
+	// QEMU's state and the run goes on, counting the correction. Empty
+	// when the oracle is expected to need no correction. Only entries
+	// that expect agree or diverge may list corrections.
+	Corrections []string
+	// ArbiterEvery says that the entry is run with every instruction
+	// judged natively ("arbiter: every"), not only the divergent ones, so
+	// that a mistake QEMU and the oracle share shows as a divergence.
+	ArbiterEvery bool
 }
 
 // Expectation is what a lockstep run of an entry should end with.
@@ -305,6 +324,7 @@ var manifestKeys = map[string]bool{
 	"divergence.register": true, "divergence.address": true,
 	"divergence.reference": true, "divergence.oracle": true,
 	"reason": true, "skip": true, "max-steps": true,
+	"corrections": true, "arbiter": true,
 }
 
 // Parse parses the manifest data of the entry called name ("class/name")
@@ -437,6 +457,13 @@ func (e *Entry) set(key, value string) error {
 		if err == nil && e.MaxSteps == 0 {
 			err = errors.New("must be positive")
 		}
+	case "corrections":
+		e.Corrections, err = parseMnemonics(value)
+	case "arbiter":
+		if value != "every" {
+			return fmt.Errorf("unknown arbiter mode %q (want every)", value)
+		}
+		e.ArbiterEvery = true
 	}
 	return err
 }
@@ -459,6 +486,12 @@ func (e *Entry) check(seen map[string]int) error {
 	}
 	if _, ok := seen["signal"]; ok && x.Outcome != Fault {
 		return fmt.Errorf("signal given but expect is %s, not fault", x.Outcome)
+	}
+	if _, ok := seen["corrections"]; ok && x.Outcome != Agree && x.Outcome != Diverge {
+		return fmt.Errorf("corrections given but expect is %s, not agree or diverge", x.Outcome)
+	}
+	if e.ArbiterEvery && x.Outcome == Unsupported {
+		return errors.New("arbiter: every given but expect is unsupported")
 	}
 	switch x.Outcome {
 	case Fault:
@@ -499,6 +532,31 @@ func fields(value string) []string {
 		return nil
 	}
 	return f
+}
+
+// parseMnemonics parses the corrections list: instruction mnemonics in
+// lower case (letters and digits, starting with a letter), each once,
+// returned sorted.
+func parseMnemonics(value string) ([]string, error) {
+	ms := strings.Fields(value)
+	if len(ms) == 0 {
+		return nil, errors.New("empty (list the mnemonics or leave the key out)")
+	}
+	sort.Strings(ms)
+	for i, m := range ms {
+		if m[0] < 'a' || m[0] > 'z' {
+			return nil, fmt.Errorf("%q is not a lower-case mnemonic", m)
+		}
+		for _, r := range m {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+				return nil, fmt.Errorf("%q is not a lower-case mnemonic", m)
+			}
+		}
+		if i > 0 && ms[i-1] == m {
+			return nil, fmt.Errorf("mnemonic %q repeated", m)
+		}
+	}
+	return ms, nil
 }
 
 func parseLabels(value string) ([]string, error) {
@@ -624,6 +682,12 @@ func (e Entry) Manifest() ([]byte, error) {
 	}
 	if e.MaxSteps != 0 {
 		kvs = append(kvs, kv{"max-steps", strconv.FormatUint(e.MaxSteps, 10)})
+	}
+	if len(e.Corrections) > 0 {
+		kvs = append(kvs, kv{"corrections", strings.Join(e.Corrections, " ")})
+	}
+	if e.ArbiterEvery {
+		kvs = append(kvs, kv{"arbiter", "every"})
 	}
 	for _, f := range kvs {
 		if err := put(f.key, f.value); err != nil {
