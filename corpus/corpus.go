@@ -177,6 +177,9 @@ type Expectation struct {
 	// Register or Address (hex) locates it; Reference (QEMU) and Oracle
 	// (Unicorn) are the two values in hex, when known.
 	Kind, Instruction, Register, Address, Reference, Oracle string
+	// Verdict is the host CPU's judgement of the divergence (the
+	// harness's verdict names), when the entry records one.
+	Verdict string
 	// Reason is a one-line explanation of a divergence or of anything
 	// unusual about the entry (such as a known QEMU bug).
 	Reason string
@@ -316,6 +319,9 @@ func checkBuild(e *Entry) error {
 	return nil
 }
 
+// validVerdicts are the verdicts a manifest may record.
+var validVerdicts = map[string]bool{"reference-wrong": true, "follower-wrong": true, "both-wrong": true, "tolerance": true, "unjudged": true}
+
 // manifestKeys are the keys a .case file may use.
 var manifestKeys = map[string]bool{
 	"source": true, "build": true, "cflags": true, "labels": true,
@@ -323,7 +329,8 @@ var manifestKeys = map[string]bool{
 	"divergence.kind": true, "divergence.instruction": true,
 	"divergence.register": true, "divergence.address": true,
 	"divergence.reference": true, "divergence.oracle": true,
-	"reason": true, "skip": true, "max-steps": true,
+	"divergence.verdict": true,
+	"reason":             true, "skip": true, "max-steps": true,
 	"corrections": true, "arbiter": true,
 }
 
@@ -448,6 +455,11 @@ func (e *Entry) set(key, value string) error {
 		x.Reference, err = parseHex(value)
 	case "divergence.oracle":
 		x.Oracle, err = parseHex(value)
+	case "divergence.verdict":
+		if !validVerdicts[value] {
+			err = fmt.Errorf("unknown verdict %q (want reference-wrong, follower-wrong, both-wrong, tolerance or unjudged)", value)
+		}
+		x.Verdict = value
 	case "reason":
 		x.Reason = value
 	case "skip":
@@ -674,6 +686,7 @@ func (e Entry) Manifest() ([]byte, error) {
 		{"divergence.kind", x.Kind}, {"divergence.instruction", x.Instruction},
 		{"divergence.register", x.Register}, {"divergence.address", x.Address},
 		{"divergence.reference", x.Reference}, {"divergence.oracle", x.Oracle},
+		{"divergence.verdict", x.Verdict},
 		{"reason", x.Reason}, {"skip", e.Skip},
 	} {
 		if f.value != "" {

@@ -227,6 +227,11 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		d.Verdict = verdictOf(bytes.Equal(hw, d.Reference), bytes.Equal(hw, d.Follower))
 	case KindFault:
 		d.Verdict, d.Hardware = faultVerdict(res.Fault, r.faultSigs[0], r.faultSigs[1])
+		if r.faultSigs[0] == sigILL && res.Fault == nil {
+			// The reference's CPU model lacks what the host has: not a bug.
+			d.Verdict, d.VerdictReason = Unjudged, "the reference raised SIGILL where the host executes it: the reference's CPU model may lack the extension"
+			return false
+		}
 		r.hostPages = res.Pages
 	default:
 		d.Verdict, d.VerdictReason = Unjudged, fmt.Sprintf("a %s divergence is not an instruction's result", d.Kind)
@@ -276,6 +281,7 @@ func faultVerdict(f *native.Fault, refSig, folSig int) (Verdict, []byte) {
 }
 
 const (
+	sigILL      = 4
 	gdbSIGBUS   = 10
 	linuxSIGBUS = 7
 )
@@ -456,4 +462,22 @@ func (r *run) impreciseOnly(i int, a, b []byte) bool {
 		}
 	}
 	return false
+}
+
+// plainVerdict says in words who is right, first thing in a report: the
+// sentence an emulator developer acts on.
+func (d *Divergence) plainVerdict() string {
+	switch d.Verdict {
+	case ReferenceWrong:
+		return "The host CPU agrees with the oracle: the reference (the emulator under test) is wrong here."
+	case FollowerWrong:
+		return "The host CPU agrees with the reference: the oracle is wrong here."
+	case BothWrong:
+		return "The host CPU agrees with neither side: both are wrong here."
+	case Tolerance:
+		return "The sides differ only within what the architecture allows."
+	case Unjudged:
+		return "The host CPU could not judge this divergence."
+	}
+	return ""
 }

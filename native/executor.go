@@ -314,7 +314,9 @@ func (e *Executor) run(st *State) (*Result, error) {
 			}
 		}
 		if err := e.t.setRegs(&regs); err != nil {
-			return nil, err
+			// The kernel refuses some states (a base it does not accept):
+			// the child is unchanged and stays usable.
+			return nil, fmt.Errorf("%w: the host kernel refuses the registers: %v", ErrRefused, err)
 		}
 		if err := e.t.setXState(); err != nil {
 			return nil, err
@@ -389,6 +391,8 @@ func (e *Executor) check(st *State, pc uint64) (x86asm.Inst, error) {
 	switch inst.Op {
 	case x86asm.SYSCALL, x86asm.SYSENTER, x86asm.SYSEXIT, x86asm.SYSRET:
 		return inst, fmt.Errorf("%w: %s would enter the kernel", ErrRefused, strings.ToLower(inst.Op.String()))
+	case x86asm.XSAVE, x86asm.XSAVE64, x86asm.XSAVEOPT, x86asm.XSAVEOPT64, x86asm.XRSTOR, x86asm.XRSTOR64:
+		return inst, fmt.Errorf("%w: %s saves or restores the state components of the host kernel's XCR0, not the emulated CPU's", ErrRefused, strings.ToLower(inst.Op.String()))
 	case x86asm.INT:
 		if v, ok := inst.Args[0].(x86asm.Imm); ok && v != 3 && v != 4 {
 			return inst, fmt.Errorf("%w: int %#x would enter the kernel", ErrRefused, int64(v))

@@ -38,10 +38,13 @@ var arbiterFeatures = []struct{ qemu, cpuinfo string }{
 	{"sse4a", "sse4a"}, {"abm", "abm"}, {"bmi1", "bmi1"}, {"bmi2", "bmi2"}, {"adx", "adx"},
 }
 
+// Without XSAVE, QEMU 7.2 clears OSXSAVE and raises SIGILL for VEX
+// instructions: AVX programs need an explicit --cpu with xsave on.
+//
 // arbiterOffFeatures stay off whatever the host has, because their results
 // depend on the host's kernel or timing rather than on the architecture.
 var arbiterOffFeatures = []struct{ qemu, why string }{
-	{"xsave", "XSAVE areas follow the host kernel's XCR0, not QEMU's"},
+	{"xsave", "XSAVE areas follow the host kernel's XCR0, not QEMU's (glibc's lazy binding saves with it)"},
 	{"xsaveopt", "as xsave"}, {"xsavec", "as xsave"}, {"xsaves", "as xsave"}, {"xgetbv1", "as xsave"},
 	{"pku", "protection keys are kernel state"},
 	{"umip", "sgdt/sidt/smsw/sldt/str read the host kernel's tables"},

@@ -132,7 +132,7 @@ func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q
 				case err != nil:
 					r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, err)
 				default:
-					if cerr := session.Check(e.Expect, rep.Result); cerr != nil {
+					if cerr := session.CheckEntry(e, rep.Result); cerr != nil {
 						r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, cerr)
 						var sb strings.Builder
 						rep.WriteText(&sb, rep.Layout, harnessStyle(stdout))

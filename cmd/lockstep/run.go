@@ -26,6 +26,16 @@ type harnessFlags struct {
 	history        int
 	asJSON         bool
 	timeout        time.Duration
+	arbiter        string
+	noArbiter      bool
+}
+
+// arbiterMode is the session's arbiter mode for the flags.
+func (h *harnessFlags) arbiterMode() string {
+	if h.noArbiter {
+		return session.ArbiterOff
+	}
+	return h.arbiter
 }
 
 func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
@@ -39,6 +49,8 @@ func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
 	fs.IntVar(&h.history, "history", 16, "instructions of history in a report")
 	fs.BoolVar(&h.asJSON, "json", false, "write the report as one JSON object")
 	fs.DurationVar(&h.timeout, "timeout", 0, "give up after this long (0: no limit)")
+	fs.StringVar(&h.arbiter, "arbiter", session.ArbiterDivergences, "when the host CPU judges: `divergences` (each divergence) or every (every instruction)")
+	fs.BoolVar(&h.noArbiter, "no-arbiter", false, "no host CPU: no verdicts, no oracle corrections, no native fallback")
 }
 
 func (h *harnessFlags) config(prog string) (harness.Config, error) {
@@ -115,7 +127,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := session.Run(ctx, session.Options{
 		Program: prog, Args: pargs, Env: qcfg.Env, Dir: qcfg.Dir, Stdin: qcfg.Stdin,
-		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg,
+		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg, Arbiter: h.arbiterMode(),
 	})
 	if progress {
 		fmt.Fprint(stderr, "\r\x1b[K")
