@@ -81,7 +81,7 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 	DescribeTable("finds an injected register fault at exactly its step",
 		func(ctx SpecContext, step uint64, reg string, bit uint) {
 			var inj *faultinject.Follower
-			rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp,
+			rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp, Arbiter: session.ArbiterOff,
 				Wrap: func(f harness.Follower, l *machine.Layout) harness.Follower {
 					inj = faultinject.Wrap(f, l, faultinject.Injection{Step: step, Register: reg, Bit: bit})
 					return inj
@@ -108,7 +108,7 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 
 	It("finds an injected memory fault at exactly its step and byte", func(ctx SpecContext) {
 		var inj *faultinject.Follower
-		rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp,
+		rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp, Arbiter: session.ArbiterOff,
 			Wrap: func(f harness.Follower, l *machine.Layout) harness.Follower {
 				inj = faultinject.Wrap(f, l, faultinject.Injection{Step: 10, Memory: true})
 				return inj
