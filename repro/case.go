@@ -386,6 +386,8 @@ func (c *Case) validate() *problem {
 		switch {
 		case r.Addr%PageSize != 0 || len(r.Data)%PageSize != 0:
 			return bad(item, "region %#x+%#x is not page-aligned", r.Addr, len(r.Data))
+		case r.Addr < MinAddr:
+			return bad(item, "region %#x is below %#x, the lowest address Linux maps by default", r.Addr, MinAddr)
 		case len(r.Data) == 0:
 			return bad(item, "region %#x is empty", r.Addr)
 		case len(r.Data) > MaxRegionSize:

@@ -232,6 +232,8 @@ func (p *parser) memLine(rest string) error {
 		return fmt.Errorf("region %#x size %#x: address and size must be multiples of %#x", addr, size, PageSize)
 	case size == 0:
 		return errors.New("region is empty")
+	case addr < MinAddr:
+		return fmt.Errorf("region %#x is below %#x, the lowest address Linux maps by default", addr, MinAddr)
 	case size > MaxRegionSize:
 		return fmt.Errorf("region size %#x is over the limit %#x", size, MaxRegionSize)
 	case addr+size < addr || addr+size > 1<<47:
