@@ -231,3 +231,57 @@ func TestELFUnderQEMU(t *testing.T) {
 		})
 	}
 }
+
+// TestCorpusCasesUnderQEMU runs every case of corpus/cases with a register
+// divergence under QEMU and checks that QEMU reproduces the recorded
+// reference value after the divergent instruction.
+func TestCorpusCasesUnderQEMU(t *testing.T) {
+	testprog.RequireQEMU(t)
+	paths, err := filepath.Glob("../corpus/cases/*.repro")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			c, err := parseFile(t, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := c.Divergence
+			if d == nil || (d.Kind != KindRegister && d.Kind != KindFlags) {
+				t.Skip("no register divergence")
+			}
+			exe, err := c.ELF()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp := t.TempDir()
+			testprog.NoLeaks(t, tmp)
+			prog := filepath.Join(tmp, "case")
+			if err := exe.WriteFile(prog); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			tr, err := qemutrace.Start(ctx, qemutrace.Config{Program: prog, TempDir: tmp})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tr.Close()
+			for steps := 0; tr.PC() != d.PC; steps++ {
+				if steps > 200 {
+					t.Fatalf("never reached %#x", d.PC)
+				}
+				if _, err := tr.Step(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := tr.Step(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := tr.Registers().Bytes(d.Register); !bytes.Equal(got, d.Reference) {
+				t.Errorf("QEMU gives %s = %s, the case records %s", d.Register, formatRegValue(got), formatRegValue(d.Reference))
+			}
+		})
+	}
+}
