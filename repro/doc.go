@@ -35,7 +35,9 @@
 // st0..st7 are the physical x87 registers R0..R7, as QEMU's gdbstub
 // reports them, not the stack-relative ST(i): ST(i) is R((TOP+i) mod 8)
 // with TOP in fstat bits 11-13. ftag is the full tag word, two bits per
-// physical register, 11 meaning empty.
+// physical register, 11 meaning empty. QEMU 7.2's stub always reports
+// ftag as 0 ("all valid"), so a case extracted from QEMU must take the
+// tag word from elsewhere (the oracle) rather than copy it.
 //
 // A mem region has a page-aligned address and size and permissions; its
 // data lines give the non-zero bytes, bytes not given are zero. Write
