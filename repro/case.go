@@ -161,7 +161,7 @@ func (r RegisterInfo) Size() int { return (r.Bits + 7) / 8 }
 // halves (ymm0h..ymm15h, 128 bits) are not in QEMU's layout.
 func Registers() []RegisterInfo {
 	regs := []RegisterInfo{}
-	for _, n := range gprNames {
+	for _, n := range gprNames() {
 		def := uint64(0)
 		if n == "rsp" {
 			def = DefaultRSP
@@ -190,10 +190,12 @@ func Registers() []RegisterInfo {
 	return regs
 }
 
-// gprNames are the general registers in QEMU's order (which is not the
+// gprNames lists the general registers in QEMU's order (which is not the
 // encoding order).
-var gprNames = [16]string{"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"}
+func gprNames() [16]string {
+	return [16]string{"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"}
+}
 
 // LookupRegister returns the description of a register a case may set.
 func LookupRegister(name string) (RegisterInfo, bool) {
@@ -375,9 +377,6 @@ func (c *Case) validate() *problem {
 		}
 		if len(c.Regs[name]) != info.Size() {
 			return bad("reg "+name, "%s holds %d bytes, want %d", name, len(c.Regs[name]), info.Size())
-		}
-		if info.Bits%8 != 0 {
-			return bad("reg "+name, "%s has %d bits", name, info.Bits)
 		}
 	}
 	total := 0

@@ -183,8 +183,10 @@ const (
 )
 
 // encodingOrder lists the GPRs by their encoding number.
-var encodingOrder = [16]string{"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"}
+func encodingOrder() [16]string {
+	return [16]string{"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"}
+}
 
 // asm is a small hand assembler: the few instructions the prologue needs,
 // with rip-relative and absolute references to a data block after the
@@ -300,7 +302,7 @@ func (c *Case) prologue() ([]byte, error) {
 		vvvv := byte(^i&0xf) << 3
 		a.ripRel([]byte{0xc4, rbar | 0x60 | 0x03, vvvv | 0x4 | 0x1, 0x18}, i, off, 1)
 	}
-	for n, name := range encodingOrder {
+	for n, name := range encodingOrder() {
 		if n == regSP {
 			continue
 		}
@@ -374,6 +376,7 @@ func writeELF(segs []Region, entry uint64) []byte {
 		Ident: ident, Type: uint16(elf.ET_EXEC), Machine: uint16(elf.EM_X86_64), Version: uint32(elf.EV_CURRENT),
 		Entry: entry, Phoff: ehdrSize, Ehsize: ehdrSize, Phentsize: phdrSize, Phnum: uint16(phnum),
 	}
+	// Writes to a bytes.Buffer of fixed-size structs cannot fail.
 	binary.Write(&b, le, &hdr)
 	offsets := make([]uint64, len(segs))
 	for i, s := range segs {

@@ -49,7 +49,7 @@ func TestEncoders(t *testing.T) {
 		{"jmp through memory", func(a *asm) { a.ripRel([]byte{0xff}, 4, 0) }, "jmp qword ptr [rip]"},
 		{"exit", func(a *asm) { a.code = exitSequence() }, "mov eax, 0xe7; xor edi, edi; syscall"},
 	}
-	for n, name := range encodingOrder {
+	for n, name := range encodingOrder() {
 		tests = append(tests, struct {
 			name string
 			emit func(a *asm)

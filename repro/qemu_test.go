@@ -28,7 +28,7 @@ func qemuCases(t *testing.T) []struct {
 		return &Case{Arch: Arch, Memory: []Region{{Addr: 0x401000, Perm: rx, Data: page(1)}}, Insns: insns}
 	}
 	integer := code(NewInsn(0x401000, []byte{0x48, 0x01, 0xd8})) // add rax, rbx
-	for i, r := range gprNames {
+	for i, r := range gprNames() {
 		mustReg(t, integer, r, 0x0101010101010101*uint64(i+1))
 	}
 	mustReg(t, integer, "rsp", 0x7fff0800)

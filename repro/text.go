@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,6 +71,25 @@ func Parse(r io.Reader) (*Case, error) {
 		return nil, err
 	}
 	return p.c, nil
+}
+
+// ParseFile reads the case in the file at path; errors name the file and,
+// for a malformed file, the line ("path:line: reason").
+func ParseFile(path string) (*Case, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("repro: %w", err)
+	}
+	defer f.Close()
+	c, err := Parse(f)
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s:%d: %w", path, pe.Line, pe.Err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
 }
 
 func (p *parser) parseLine(raw string) error {
