@@ -182,34 +182,24 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		if !r.cfg.StrictFlags {
 			und = UndefinedFlags(code, r.rcxPrev)
 		}
-		refOK, folOK, tol := true, true, x87Transcendental[mn]
+		refOK, folOK, tol := true, true, true
 		for _, n := range names {
 			i := r.layout.Index(n)
 			hw, rv, fv := res.Regs.Reg(i), refS.Reg(i), r.folRegs.Reg(i)
 			if n == d.Register {
 				d.Hardware = slices.Clone(hw)
 			}
-			if i == r.flagsIx {
-				refOK = refOK && (le(hw)^le(rv))&^und == 0
-				folOK = folOK && (le(hw)^le(fv))&^und == 0
-				if (le(rv)^le(fv))&^und == 0 && r.cfg.StrictFlags {
-					continue
-				}
-			} else {
-				refOK = refOK && bytes.Equal(hw, rv)
-				folOK = folOK && bytes.Equal(hw, fv)
-			}
-			// C1 of fstat says which way a transcendental rounded: it
-			// follows the last-place difference.
-			tol = tol && (n == "fstat" || r.layout.Regs[i].Bits == 80 && withinULP(hw, rv) && withinULP(hw, fv))
+			refOK = refOK && r.agrees(i, hw, rv, und)
+			folOK = folOK && r.agrees(i, hw, fv, und)
+			tol = tol && r.tolerable(mn, i, hw, rv, fv)
 		}
 		d.Verdict = verdictOf(refOK, folOK)
 		if d.Verdict == BothWrong && tol {
 			d.Verdict, d.VerdictReason = Tolerance, transcendentalBound
 		}
-		if d.Kind == KindFlags && r.cfg.StrictFlags {
-			x := (le(refS.Reg(r.flagsIx)) ^ le(r.folRegs.Reg(r.flagsIx)))
-			if x&^UndefinedFlags(code, r.rcxPrev) == 0 && len(d.Others) == 0 {
+		if d.Kind == KindFlags && r.cfg.StrictFlags && len(d.Others) == 0 {
+			x := le(refS.Reg(r.flagsIx)) ^ le(r.folRegs.Reg(r.flagsIx))
+			if x&^UndefinedFlags(code, r.rcxPrev) == 0 {
 				d.Verdict, d.VerdictReason = Tolerance, "only architecturally undefined flags differ: "+FlagBits(x)
 			}
 		}
@@ -386,14 +376,9 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 			continue
 		}
 		hw, rv := res.Regs.Reg(i), refS.Reg(i)
-		if i == r.flagsIx {
-			if (le(hw)^le(rv))&^und == 0 {
-				continue
-			}
-		} else if bytes.Equal(hw, rv) || r.impreciseOnly(i, hw, rv) {
-			continue
+		if !r.agrees(i, hw, rv, und) && !r.impreciseOnly(i, hw, rv) {
+			diffs = append(diffs, i)
 		}
-		diffs = append(diffs, i)
 	}
 	if len(diffs) > 0 {
 		first := diffs[0]
@@ -405,12 +390,12 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 			d.Kind = KindFlags
 			d.FlagBits = FlagBits(le(d.Reference) ^ le(d.Hardware))
 		}
-		tol := x87Transcendental[mn]
+		tol := true
 		for _, i := range diffs {
 			if i != first {
 				d.Others = append(d.Others, r.layout.Regs[i].Name)
 			}
-			tol = tol && (r.layout.Regs[i].Name == "fstat" || r.layout.Regs[i].Bits == 80 && withinULP(res.Regs.Reg(i), refS.Reg(i)))
+			tol = tol && r.tolerable(mn, i, res.Regs.Reg(i), refS.Reg(i))
 		}
 		if tol {
 			r.res.Tolerated[mn]++
@@ -451,6 +436,34 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 		return nil
 	}
 	return nil
+}
+
+// agrees reports whether two values of layout register i are the same,
+// the flags in und (architecturally undefined) aside.
+func (r *run) agrees(i int, a, b []byte, und uint64) bool {
+	if i == r.flagsIx {
+		return (le(a)^le(b))&^und == 0
+	}
+	return bytes.Equal(a, b)
+}
+
+// tolerable reports whether the values of layout register i may differ
+// from the host's hw within the architecture's bound for mnemonic mn: an
+// x87 transcendental's result within 1 ulp, and the fstat that goes with
+// it (C1 says which way the result was rounded).
+func (r *run) tolerable(mn string, i int, hw []byte, vals ...[]byte) bool {
+	if !x87Transcendental[mn] {
+		return false
+	}
+	if r.layout.Regs[i].Name == "fstat" {
+		return true
+	}
+	for _, v := range vals {
+		if r.layout.Regs[i].Bits != 80 || !withinULP(hw, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // impreciseOnly reports whether a and b differ only in bits the follower

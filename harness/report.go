@@ -259,7 +259,7 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	}
 	p("\n")
 	if len(res.Synced) > 0 {
-		p("synced from the reference, not compared: %s\n", syncedText(res.Synced))
+		p("synced from the reference, not compared: %s\n", CountsText(res.Synced))
 	}
 	switch {
 	case res.Host != "":
@@ -272,23 +272,24 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		p("arbiter: off: %s\n", res.ArbiterOff)
 	}
 	if len(res.OracleCorrections) > 0 {
-		p("oracle corrections (the host sided with the reference): %s\n", syncedText(res.OracleCorrections))
+		p("oracle corrections (the host sided with the reference): %s\n", CountsText(res.OracleCorrections))
 	}
 	if len(res.Tolerated) > 0 {
-		p("within tolerance: %s\n", syncedText(res.Tolerated))
+		p("within tolerance: %s\n", CountsText(res.Tolerated))
 	}
 	if len(res.Native) > 0 {
-		p("run on the host for the oracle: %s\n", syncedText(res.Native))
+		p("run on the host for the oracle: %s\n", CountsText(res.Native))
 	}
 	if len(res.Unjudged) > 0 {
-		p("not judged: %s\n", syncedText(res.Unjudged))
+		p("not judged: %s\n", CountsText(res.Unjudged))
 	}
 	if len(res.NotCompared) > 0 {
 		p("not compared: %s\n", notComparedText(res.NotCompared))
 	}
 }
 
-func syncedText(m map[string]int) string {
+// CountsText renders counts by name as "name×n", sorted by name.
+func CountsText(m map[string]int) string {
 	var parts []string
 	for _, k := range sortedKeys(m) {
 		parts = append(parts, fmt.Sprintf("%s×%d", k, m[k]))

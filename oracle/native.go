@@ -36,7 +36,8 @@ func (o *Oracle) NativeCounts() map[string]int {
 }
 
 // ExtraBefore returns the full x87 tag word and the YMM upper halves as
-// they were before the last step: state the reference's layout lacks.
+// they were before the last step: state the reference's layout lacks. It
+// is kept only for an oracle with a host (WithHost).
 func (o *Oracle) ExtraBefore() (uint16, [16][16]byte) { return o.preTag, o.preYMMH }
 
 // Step executes exactly one instruction (one iteration of a rep string
@@ -49,11 +50,14 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 	if err := o.live(); err != nil {
 		return Result{}, err
 	}
-	tag, err := o.eng.RegRead(unicorn.X86RegFPTag)
-	if err != nil {
-		return Result{}, fmt.Errorf("oracle: read the x87 tag word: %w", err)
+	if o.host != nil {
+		// Kept for the host only: one register read per step.
+		tag, err := o.eng.RegRead(unicorn.X86RegFPTag)
+		if err != nil {
+			return Result{}, fmt.Errorf("oracle: read the x87 tag word: %w", err)
+		}
+		o.preTag = uint16(tag)
 	}
-	o.preTag = uint16(tag)
 	if o.ymmUsed {
 		if err := o.readYMMH(&o.preYMMH); err != nil {
 			return Result{}, err
@@ -108,10 +112,7 @@ func (o *Oracle) runNative(ctx context.Context, unsup Result) (Result, error) {
 	}
 	var ymm [32]byte
 	for i := range 16 {
-		copy(ymm[:16], snap.Bytes(fmt.Sprintf("xmm%d", i)))
-		if x := res.Regs.Bytes(fmt.Sprintf("xmm%d", i)); x != nil {
-			copy(ymm[:16], x)
-		}
+		copy(ymm[:16], res.Regs.Bytes(fmt.Sprintf("xmm%d", i)))
 		copy(ymm[16:], res.YMMH[i][:])
 		if err := o.eng.RegWriteBytes(unicorn.X86RegYMM0+unicorn.Reg(i), ymm[:]); err != nil {
 			return Result{}, fmt.Errorf("oracle: write ymm%d: %w", i, err)

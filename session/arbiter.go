@@ -110,7 +110,8 @@ func startArbiter(ctx context.Context, mode string) (*native.Executor, string, e
 	return ex, "", nil
 }
 
-// judge adapts the executor to the harness.
+// configureArbiter makes the executor the harness's judge, or records why
+// there is none.
 func configureArbiter(cfg *harness.Config, ex *native.Executor, mode, off string) {
 	if ex == nil {
 		cfg.ArbiterOff = off

@@ -50,17 +50,9 @@ func CheckEntry(e corpus.Entry, res *harness.Result) error {
 		return nil // no arbiter, no corrections to check
 	}
 	if !slices.Equal(got, e.Corrections) {
-		return fmt.Errorf("oracle corrections %v (%s), want %v", got, syncedText(res.OracleCorrections), e.Corrections)
+		return fmt.Errorf("oracle corrections %v (%s), want %v", got, harness.CountsText(res.OracleCorrections), e.Corrections)
 	}
 	return nil
-}
-
-func syncedText(m map[string]int) string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		parts = append(parts, fmt.Sprintf("%s×%d", k, m[k]))
-	}
-	return strings.Join(parts, " ")
 }
 
 // Check compares a run with an entry's recorded expectation and returns
