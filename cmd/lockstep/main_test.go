@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +100,7 @@ func TestUsageErrors(t *testing.T) {
 func TestCorpusList(t *testing.T) {
 	for _, args := range [][]string{{"corpus", "list"}, {"corpus", "list", "--label", "bmi2"}, {"corpus", "list", "bmi2"}} {
 		code, out, errs := lockstep(t, args...)
-		if code != 0 || !strings.Contains(out, "bmi2/pdep") || !strings.Contains(out, "diverge") {
+		if code != 0 || !strings.Contains(out, "bmi2/pdep") || !strings.Contains(out, "CORRECTIONS") || !regexp.MustCompile(`bmi2/pdep +.*agree +pdep`).MatchString(out) {
 			t.Errorf("lockstep %v: exit %d\n%s%s", args, code, out, errs)
 		}
 	}
