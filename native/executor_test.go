@@ -76,7 +76,7 @@ type hostProgram struct {
 	file          *elf.File
 }
 
-func buildHostProgram(t *testing.T, setup, insn string) *hostProgram {
+func buildHostProgram(t testing.TB, setup, insn string) *hostProgram {
 	t.Helper()
 	dir := t.TempDir()
 	src, bin := filepath.Join(dir, "case.S"), filepath.Join(dir, "case")
@@ -205,7 +205,7 @@ func (m *elfMemory) Page(addr uint64, p []byte) (machine.Perm, bool, error) {
 	return 0, false, nil
 }
 
-func startExecutor(t *testing.T) *Executor {
+func startExecutor(t testing.TB) *Executor {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
