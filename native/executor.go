@@ -60,7 +60,7 @@ type Executor struct {
 type mapped struct {
 	addr    uint64
 	perm    machine.Perm
-	content []byte // as written before the run
+	content []byte // what the child's page holds now
 }
 
 // Start starts the executor's child. The error wraps ErrUnavailable when
@@ -299,20 +299,17 @@ func (e *Executor) run(st *State) (*Result, error) {
 		return nil, err
 	}
 	regs := toPtrace(st, rm)
-	if err := e.t.getXState(); err != nil {
-		return nil, err
-	}
+	// The XSAVE area still holds the last run's state (or the child's
+	// first): toXState replaces all of x87, SSE and AVX in it.
 	toXState(e.t.xstate, st, rm)
 	var fault *Fault
 	for attempt := 0; ; attempt++ {
 		if attempt > maxFaults {
 			return nil, fmt.Errorf("%w: the instruction at %#x kept faulting on new pages", ErrRefused, pc)
 		}
-		if attempt > 0 {
-			if err := e.rewrite(); err != nil {
-				return nil, err
-			}
-		}
+		// No memory to restore before a retry: a faulting instruction
+		// writes nothing (a rep string instruction single-steps one
+		// iteration at a time).
 		if err := e.t.setRegs(&regs); err != nil {
 			// The kernel refuses some states (a base it does not accept):
 			// the child is unchanged and stays usable.
@@ -464,13 +461,15 @@ func (e *Executor) writePage(page uint64, content []byte) error {
 }
 
 // refresh brings the kept pages up to the guest's memory before this
-// instruction: content, permissions, or unmapped when gone.
+// instruction: content (written only where it changed), permissions, or
+// unmapped when gone.
 func (e *Executor) refresh(src PageSource) error {
-	kept := e.pages[:0]
-	for _, p := range e.pages {
-		perm, ok, err := src.Page(p.addr, p.content)
+	kept := make([]mapped, 0, len(e.pages))
+	fresh := e.pageBuf()
+	for i, p := range e.pages {
+		perm, ok, err := src.Page(p.addr, fresh)
 		if err != nil {
-			e.pages = append(kept, e.pages[len(kept):]...)
+			e.pages = append(kept, e.pages[i:]...)
 			return fmt.Errorf("%w: %w", errSource, err)
 		}
 		if !ok {
@@ -485,22 +484,15 @@ func (e *Executor) refresh(src PageSource) error {
 			}
 			p.perm = perm
 		}
-		if err := e.writePage(p.addr, p.content); err != nil {
-			return err
+		if !bytes.Equal(fresh, p.content) {
+			copy(p.content, fresh)
+			if err := e.writePage(p.addr, p.content); err != nil {
+				return err
+			}
 		}
 		kept = append(kept, p)
 	}
 	e.pages = kept
-	return nil
-}
-
-// rewrite restores every kept page before a retry.
-func (e *Executor) rewrite() error {
-	for _, p := range e.pages {
-		if err := e.writePage(p.addr, p.content); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -526,6 +518,7 @@ func (e *Executor) collectWrites(res *Result) error {
 			}
 			res.Writes = append(res.Writes, Write{Addr: p.addr + uint64(i),
 				Old: bytes.Clone(p.content[i:j]), New: bytes.Clone(buf[i:j])})
+			copy(p.content[i:j], buf[i:j])
 			i = j
 		}
 	}
