@@ -15,6 +15,7 @@ type jsonReport struct {
 	Syscalls    uint64           `json:"syscalls"`
 	Synced      map[string]int   `json:"synced"`
 	ExitStatus  *int             `json:"exit_status"`
+	Limit       string           `json:"limit_reached,omitempty"`
 	Signal      int              `json:"signal,omitempty"`
 	FaultPC     string           `json:"fault_pc,omitempty"`
 	Unsupported *jsonInstruction `json:"unsupported,omitempty"`
@@ -23,8 +24,8 @@ type jsonReport struct {
 	Seconds     float64          `json:"seconds"`
 	PerSecond   float64          `json:"instructions_per_second"`
 	Error       string           `json:"error,omitempty"`
-	Divergence  *jsonDivergence  `json:"divergence,omitempty"`
-	Divergences []jsonDivergence `json:"divergences,omitempty"`
+	Divergence  *jsonDivergence  `json:"divergence"`
+	Divergences []jsonDivergence `json:"divergences"`
 }
 
 type jsonInstruction struct {
@@ -64,7 +65,8 @@ type jsonHistory struct {
 func (res *Result) WriteJSON(w io.Writer) error {
 	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls,
 		Synced: res.Synced, ExitStatus: res.ExitStatus, Signal: res.Signal, NotCompared: res.NotCompared,
-		Seconds: res.Duration.Seconds(), CPUModel: res.CPUModel}
+		Seconds: res.Duration.Seconds(), CPUModel: res.CPUModel, Limit: res.LimitReached,
+		Divergences: []jsonDivergence{}}
 	if j.Synced == nil {
 		j.Synced = map[string]int{}
 	}
@@ -89,9 +91,6 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	}
 	if len(j.Divergences) > 0 {
 		j.Divergence = &j.Divergences[0]
-		if len(j.Divergences) == 1 {
-			j.Divergences = nil
-		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -21,8 +21,13 @@ type Config struct {
 	// comparing begins. Run closes the follower.
 	NewFollower NewFollower
 	// MaxSteps bounds the run (0: no bound). Reaching it before the
-	// program ends is an error.
+	// program ends is not an error: the run ends with what it found so
+	// far and Result.LimitReached is LimitSteps.
 	MaxSteps uint64
+	// TimeLimit bounds the comparison's wall time (0: no bound), like
+	// MaxSteps: reaching it sets Result.LimitReached to LimitTime. The
+	// end of ctx itself stays an error.
+	TimeLimit time.Duration
 	// StartAt, when set, runs the reference alone until its pc reaches
 	// this address, then starts comparing there.
 	StartAt *uint64
@@ -51,7 +56,8 @@ type Progress struct {
 	Elapsed         time.Duration
 }
 
-// ErrStepLimit is wrapped by the error of a run that reached MaxSteps.
+// ErrStepLimit is wrapped by the error of a run that reached MaxSteps
+// before it reached StartAt.
 var ErrStepLimit = errors.New("step limit reached before the program ended")
 
 // run is the state of one lockstep run.
@@ -102,7 +108,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 	if cfg.ProgressEvery <= 0 {
 		r.cfg.ProgressEvery = 200 * time.Millisecond
 	}
-	err := r.loop(ctx)
+	err := r.loopWithin(ctx)
 	if r.fol != nil {
 		r.res.Synced = r.fol.Synced()
 		if cerr := r.fol.Close(); cerr != nil && err == nil {
@@ -139,7 +145,8 @@ func (r *run) loop(ctx context.Context) error {
 			return fmt.Errorf("after %d steps: %w", r.res.Steps, err)
 		}
 		if r.cfg.MaxSteps > 0 && r.res.Steps >= r.cfg.MaxSteps {
-			return fmt.Errorf("%w (%d steps)", ErrStepLimit, r.cfg.MaxSteps)
+			r.limitReached(LimitSteps)
+			return nil
 		}
 		done, err := r.step(ctx)
 		if err != nil {

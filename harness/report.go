@@ -212,6 +212,9 @@ func snapshotDiff(ref, fol *machine.Snapshot) string {
 // Style selects how a text report looks.
 type Style struct {
 	Color bool // ANSI colours, for terminals
+	// Explain lists every register not compared with its reason; without
+	// it the report has one line with their count and categories.
+	Explain bool
 }
 
 func (st Style) paint(code, s string) string {
@@ -226,6 +229,10 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	switch res.Outcome {
 	case Agree:
+		if res.LimitReached != "" {
+			p("%s for the first %d instructions; the program had not ended (%s limit)", st.paint("32;1", "agree"), res.Steps, limitWord(res.LimitReached))
+			break
+		}
 		p("%s: %d instructions compared", st.paint("32;1", "agree"), res.Steps)
 	case Diverge:
 		p("%s after %d instructions", st.paint("31;1", "DIVERGENCE"), res.Steps)
@@ -239,6 +246,9 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		}
 	case ErrorOutcome:
 		p("%s after %d instructions: %v", st.paint("31;1", "error"), res.Steps, res.Err)
+	}
+	if res.Outcome == Diverge && res.LimitReached != "" {
+		p(" (the run stopped at the %s limit)", limitWord(res.LimitReached))
 	}
 	p("\n")
 	for i, d := range res.Divergences {
@@ -262,7 +272,11 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		p("synced from the reference, not compared: %s\n", syncedText(res.Synced))
 	}
 	if len(res.NotCompared) > 0 {
-		p("not compared: %s\n", notComparedText(res.NotCompared))
+		if st.Explain {
+			p("not compared: %s\n", notComparedText(res.NotCompared))
+		} else {
+			p("not compared: %s (--explain lists them)\n", notComparedSummary(res.NotCompared))
+		}
 	}
 }
 

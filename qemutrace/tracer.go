@@ -66,6 +66,11 @@ type Tracer struct {
 
 	code map[uint64][]byte // instruction bytes of non-writable pages
 
+	// repPC is the last instruction found to leave rip unchanged, and
+	// repIs whether it is a rep string instruction (repValid: known).
+	repPC           uint64
+	repIs, repValid bool
+
 	steps, syscalls uint64
 	pending         int // a signal the guest stopped with, delivered by the next step
 	ended           bool
@@ -248,7 +253,13 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 			}
 		default:
 			out.Kind = machine.Stepped
-			out.Repeat = t.PC() == pc
+			if t.PC() == pc {
+				if out.Repeat, err = t.repeated(ctx, pc); err != nil {
+					return machine.Stop{}, err
+				}
+			} else {
+				t.repValid = false
+			}
 		}
 	}
 	if out.Kind != machine.Signalled {

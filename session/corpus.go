@@ -53,6 +53,9 @@ func Check(exp corpus.Expectation, res *harness.Result) error {
 	}
 	switch want {
 	case "agree":
+		if res.LimitReached != "" {
+			return fmt.Errorf("the %s limit was reached before the program ended", res.LimitReached)
+		}
 		if res.ExitStatus == nil || *res.ExitStatus != exp.ExitStatus {
 			return fmt.Errorf("exit status %s, want %d", exitText(res), exp.ExitStatus)
 		}
