@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"lockstep/machine"
 )
 
 // The JSON report. The README documents this schema; keep them in step.
@@ -17,6 +19,7 @@ type jsonReport struct {
 	ExitStatus  *int             `json:"exit_status"`
 	Limit       string           `json:"limit_reached,omitempty"`
 	Signal      int              `json:"signal,omitempty"`
+	SignalName  string           `json:"signal_name,omitempty"`
 	FaultPC     string           `json:"fault_pc,omitempty"`
 	Unsupported *jsonInstruction `json:"unsupported,omitempty"`
 	NotCompared []NotCompared    `json:"not_compared"`
@@ -78,6 +81,9 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	}
 	if res.Outcome == FaultOutcome {
 		j.FaultPC = hex64(res.FaultPC)
+	}
+	if res.Signal != 0 {
+		j.SignalName = machine.SignalName(res.Signal)
 	}
 	if res.Unsupported != nil {
 		j.Unsupported = &jsonInstruction{PC: hex64(res.Unsupported.PC), Instruction: res.Unsupported.Text, Bytes: hex.EncodeToString(res.Unsupported.Bytes),

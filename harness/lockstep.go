@@ -282,8 +282,8 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
 			return true, nil
 		}
-		detail := fmt.Sprintf("the follower faults (signal %d, %s at %#x); the reference %s",
-			fs.Signal, accessWord(fs.Access), fs.Addr, describeStop(rs))
+		detail := fmt.Sprintf("the follower faults (signal %s, %s at %#x); the reference %s",
+			machine.SignalText(fs.Signal), accessWord(fs.Access), fs.Addr, describeStop(rs))
 		if fs.Reason != "" {
 			detail += " (" + fs.Reason + ")"
 		}

@@ -237,7 +237,7 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	case Diverge:
 		p("%s after %d instructions", st.paint("31;1", "DIVERGENCE"), res.Steps)
 	case FaultOutcome:
-		p("%s: both sides fault with signal %d at %#x after %d instructions", st.paint("33;1", "fault"), res.Signal, res.FaultPC, res.Steps)
+		p("%s: both sides fault with signal %s at %#x after %d instructions", st.paint("33;1", "fault"), machine.SignalText(res.Signal), res.FaultPC, res.Steps)
 	case UnsupportedOutcome:
 		p("%s: the oracle cannot execute %s at %#x (%s) after %d instructions", st.paint("33;1", "oracle unsupported"),
 			res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)

@@ -50,7 +50,8 @@ type Result struct {
 	// LimitReached is LimitSteps or LimitTime when the run ended at
 	// Config.MaxSteps or Config.TimeLimit before the program ended.
 	LimitReached string
-	// Signal is the signal of an agreed fault, or of the reference's death.
+	// Signal is the Linux signal number of an agreed fault, or of the
+	// reference's death.
 	Signal int
 	// FaultPC is where an agreed fault happened.
 	FaultPC uint64

@@ -55,7 +55,7 @@ type Stop struct {
 	// Repeat is set for an iteration of a rep-prefixed string instruction
 	// after which the program counter did not move.
 	Repeat bool
-	// Signal is the signal number for Signalled and Killed.
+	// Signal is the Linux signal number for Signalled and Killed.
 	Signal int
 	// ExitStatus is the exit status for Exited.
 	ExitStatus int
@@ -66,11 +66,11 @@ type Stop struct {
 func (s Stop) String() string {
 	switch s.Kind {
 	case Signalled:
-		return fmt.Sprintf("signal %d at %#x", s.Signal, s.PC)
+		return fmt.Sprintf("signal %s at %#x", SignalText(s.Signal), s.PC)
 	case Exited:
 		return fmt.Sprintf("exited with status %d", s.ExitStatus)
 	case Killed:
-		return fmt.Sprintf("killed by signal %d", s.Signal)
+		return fmt.Sprintf("killed by signal %s", SignalText(s.Signal))
 	case Syscall:
 		if s.Syscall != nil {
 			return fmt.Sprintf("syscall %d at %#x = %#x", s.Syscall.Number, s.PC, s.Syscall.Result)

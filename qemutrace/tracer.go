@@ -72,7 +72,7 @@ type Tracer struct {
 	repIs, repValid bool
 
 	steps, syscalls uint64
-	pending         int // a signal the guest stopped with, delivered by the next step
+	pending         int // a signal (Linux's number) the guest stopped with, delivered by the next step
 	ended           bool
 	last            machine.Stop
 }
@@ -209,7 +209,7 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 	case t.pending != 0:
 		sig := t.pending
 		t.pending = 0
-		stop, err = t.conn.StepWithSignal(ctx, sig)
+		stop, err = t.conn.StepWithSignal(ctx, gdbSignal(sig))
 	default:
 		var isSys bool
 		if isSys, err = t.isSyscall(ctx, pc); err != nil {
@@ -235,15 +235,15 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 		out.Kind, out.ExitStatus, out.Syscall = machine.Exited, stop.ExitStatus, sys
 	case rsp.StopTerminated:
 		t.ended = true
-		out.Kind, out.Signal = machine.Killed, stop.Signal
+		out.Kind, out.Signal = machine.Killed, linuxSignal(stop.Signal)
 	default:
 		if err := t.readRegisters(ctx); err != nil {
 			return machine.Stop{}, err
 		}
 		switch {
 		case stop.Signal != 5: // SIGTRAP is the step itself
-			t.pending = stop.Signal
-			out.Kind, out.Signal, out.PC = machine.Signalled, stop.Signal, t.PC()
+			t.pending = linuxSignal(stop.Signal)
+			out.Kind, out.Signal, out.PC = machine.Signalled, t.pending, t.PC()
 		case sys != nil:
 			sys.Result = t.reg(t.ix.ax)
 			out.Kind, out.Syscall = machine.Syscall, sys

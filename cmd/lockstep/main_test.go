@@ -247,3 +247,18 @@ func TestStartupErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSignalNames: signals are reported by Linux's number and name.
+func TestSignalNames(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	prog := testprog.Build(t, "testdata/usr1-default.S")
+	_, rep, errs := runJSON(t, "--", prog)
+	if rep["signal"] != float64(10) || rep["signal_name"] != "SIGUSR1" {
+		t.Errorf("signal %v %v, want 10 SIGUSR1 (%v %s)", rep["signal"], rep["signal_name"], rep["error"], errs)
+	}
+	_, out, _ := lockstep(t, "run", "--", prog)
+	if !strings.Contains(out, "SIGUSR1 (10)") {
+		t.Errorf("text report does not name SIGUSR1 (10):\n%s", out)
+	}
+}
