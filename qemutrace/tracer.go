@@ -324,6 +324,9 @@ func (t *Tracer) stepSyscall(ctx context.Context, pc, nr uint64) (rsp.Stop, erro
 func (t *Tracer) isSyscall(ctx context.Context, pc uint64) (bool, error) {
 	var b [2]byte
 	page := pc &^ (pageSize - 1)
+	if !t.fetchable(pc) {
+		return false, nil // the step faults: SIGSEGV on the fetch
+	}
 	if pc-page <= pageSize-2 {
 		if r, ok := t.mem.Find(pc); !ok || r.Perm&machine.PermWrite == 0 {
 			code, ok := t.code[page]
