@@ -121,6 +121,7 @@ var knownLabels = map[string]bool{
 	"memory": true, "smc": true, "fault": true, "libc": true, "dynamic": true,
 	"long": true, "avx": true, "avx2": true, "popcnt": true, "movbe": true,
 	"pclmul": true, "rdrand": true, "sha": true, "convert": true, "tls": true,
+	"signal": true, "threads": true,
 }
 
 // KnownLabels returns the labels a manifest may use, sorted.

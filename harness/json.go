@@ -15,6 +15,7 @@ type jsonReport struct {
 	Steps       uint64           `json:"steps"`
 	Skipped     uint64           `json:"skipped,omitempty"`
 	Syscalls    uint64           `json:"syscalls"`
+	Signals     uint64           `json:"signals"`
 	Synced      map[string]int   `json:"synced"`
 	ExitStatus  *int             `json:"exit_status"`
 	Limit       string           `json:"limit_reached,omitempty"`
@@ -66,7 +67,7 @@ type jsonHistory struct {
 // schema). Register values are little-endian numbers in hex ("0x..."),
 // memory values are bytes in address order in hex ("deadbeef").
 func (res *Result) WriteJSON(w io.Writer) error {
-	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls,
+	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls, Signals: res.Signals,
 		Synced: res.Synced, ExitStatus: res.ExitStatus, Signal: res.Signal, NotCompared: res.NotCompared,
 		Seconds: res.Duration.Seconds(), CPUModel: res.CPUModel, Limit: res.LimitReached,
 		Divergences: []jsonDivergence{}}

@@ -267,6 +267,9 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			return r.asyncSignal(ctx, fs, rs)
+		}
 		if rs.Kind != machine.Stepped {
 			return r.refEnded(ctx, fs, rs), nil
 		}
@@ -279,8 +282,17 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind == machine.Signalled && rs.Signal == fs.Signal && rs.PC == fs.PC {
+			if d, ok := r.handles(rs.Signal); ok {
+				// Both sides fault alike and the program handles it.
+				r.res.Steps++
+				r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+				return r.deliver(ctx, d)
+			}
 			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
 			return true, nil
+		}
+		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			return r.asyncSignal(ctx, fs, rs)
 		}
 		detail := fmt.Sprintf("the follower faults (signal %s, %s at %#x); the reference %s",
 			machine.SignalText(fs.Signal), accessWord(fs.Access), fs.Addr, describeStop(rs))
@@ -295,8 +307,16 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind == machine.Signalled && rs.Signal == 4 && rs.PC == fs.PC {
+			if d, ok := r.handles(rs.Signal); ok {
+				r.res.Steps++
+				r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+				return r.deliver(ctx, d)
+			}
 			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, 4, fs.PC
 			return true, nil
+		}
+		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			return r.asyncSignal(ctx, fs, rs)
 		}
 		in := r.instruction(ctx, fs.PC)
 		if fs.Insn != "" && in.Text == "" {
@@ -332,6 +352,9 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 	rs, err := r.refStep(ctx)
 	if err != nil {
 		return false, err
+	}
+	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+		return r.asyncSignal(ctx, fs, rs)
 	}
 	if rs.Kind != machine.Stepped {
 		return r.refEnded(ctx, fs, rs), nil
@@ -413,6 +436,10 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) && rs.PC == fs.PC {
+		// A signal from outside stopped the reference before the call.
+		return r.asyncSignal(ctx, fs, rs)
+	}
 	r.res.Steps++
 	switch rs.Kind {
 	case machine.Exited:
@@ -450,6 +477,12 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 		r.fol.Invalidate(0, ^uint64(0))
 	} else if e > s {
 		r.fol.Invalidate(s&^(pageSize-1), (e+pageSize-1)&^(pageSize-1))
+	}
+	if rs.Signal != 0 {
+		// The call signalled the program itself: deliver to the handler.
+		if d, ok := r.handles(rs.Signal); ok {
+			return r.deliver(ctx, d)
+		}
 	}
 	return false, nil
 }

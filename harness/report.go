@@ -258,6 +258,9 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		d.writeText(w, layout, st)
 	}
 	p("\nsummary: %d instructions, %d syscalls", res.Steps, res.Syscalls)
+	if res.Signals > 0 {
+		p(", %d signals delivered", res.Signals)
+	}
 	if res.Skipped > 0 {
 		p(", %d skipped before the start address", res.Skipped)
 	}

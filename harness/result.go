@@ -44,6 +44,7 @@ type Result struct {
 	Steps    uint64         // instructions (and rep iterations) compared
 	Skipped  uint64         // reference steps run before comparing began (StartAt)
 	Syscalls uint64         // system calls the follower adopted
+	Signals  uint64         // signals delivered to handlers and followed
 	Synced   map[string]int // instructions taken from the reference, by mnemonic
 	// ExitStatus is the program's exit status, when it exited.
 	ExitStatus *int

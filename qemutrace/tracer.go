@@ -72,7 +72,8 @@ type Tracer struct {
 	repIs, repValid bool
 
 	steps, syscalls uint64
-	pending         int // a signal (Linux's number) the guest stopped with, delivered by the next step
+	pending         int            // a signal (Linux's number) the guest stopped with, delivered by the next step or Deliver
+	actions         map[int]action // signal handlers the program installed, by Linux signal
 	ended           bool
 	last            machine.Stop
 }
@@ -241,6 +242,20 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 			return machine.Stop{}, err
 		}
 		switch {
+		case stop.Signal != 5 && sys != nil && t.PC() != pc && t.Handled(linuxSignal(stop.Signal)):
+			// A handled signal arrived as the syscall returned (the
+			// program signalled itself): the call is done, the signal
+			// pending for Deliver.
+			t.pending = linuxSignal(stop.Signal)
+			sys.Result = t.reg(t.ix.ax)
+			out.Kind, out.Syscall, out.Signal = machine.Syscall, sys, t.pending
+			t.syscalls++
+			if err := t.followSyscall(sys); err != nil {
+				return machine.Stop{}, err
+			}
+			if err := t.followSigaction(ctx, sys); err != nil {
+				return machine.Stop{}, err
+			}
 		case stop.Signal != 5: // SIGTRAP is the step itself
 			t.pending = linuxSignal(stop.Signal)
 			out.Kind, out.Signal, out.PC = machine.Signalled, t.pending, t.PC()
@@ -249,6 +264,9 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 			out.Kind, out.Syscall = machine.Syscall, sys
 			t.syscalls++
 			if err := t.followSyscall(sys); err != nil {
+				return machine.Stop{}, err
+			}
+			if err := t.followSigaction(ctx, sys); err != nil {
 				return machine.Stop{}, err
 			}
 		default:
