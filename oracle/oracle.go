@@ -195,6 +195,7 @@ type Oracle struct {
 	cmem unsafe.Pointer
 	// stale marks register groups of cur that may be out of date.
 	stale [groups]bool
+	clean *unicorn.Context // the CPU state at creation (exception.go)
 
 	// Step state, set by hooks.
 	ctx      context.Context
@@ -291,6 +292,9 @@ func New(ctx context.Context, layout *machine.Layout, initial *machine.Snapshot,
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
 	if err := o.load(o.cur); err != nil {
+		return nil, err
+	}
+	if err := o.saveClean(eng); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -652,6 +656,11 @@ func (o *Oracle) Step(ctx context.Context) (Result, error) {
 			return Result{}, err
 		}
 		o.rollback()
+		if contributory(o.intr) {
+			if err := o.clearException(); err != nil {
+				return Result{}, err
+			}
+		}
 		return res, nil
 	case err == nil,
 		o.faulted && o.fault.Access == Fetch && newRIP != pc:
