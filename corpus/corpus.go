@@ -160,7 +160,9 @@ type Expectation struct {
 	// (Unicorn) are the two values in hex, when known.
 	Kind, Instruction, Register, Address, Reference, Oracle string
 	// Reason is a one-line explanation of a divergence or of anything
-	// unusual about the entry (such as a known QEMU bug).
+	// unusual about the entry (such as a known QEMU bug). For an
+	// Unsupported entry that runs (no skip), the run's reason must
+	// contain it.
 	Reason string
 }
 
@@ -486,8 +488,8 @@ func (e *Entry) check(seen map[string]int) error {
 			return errors.New("divergence.register given for a memory divergence")
 		}
 	case Unsupported:
-		if e.Skip == "" {
-			return errors.New("expect unsupported needs skip: with the reason")
+		if e.Skip == "" && x.Reason == "" {
+			return errors.New("expect unsupported needs skip: with the reason (not run), or reason: (run, and the report's reason must contain it)")
 		}
 	}
 	return nil

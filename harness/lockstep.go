@@ -424,6 +424,9 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 	// Before the reference runs the syscall, everything the follower wrote
 	// must be in the reference's memory too; before exit, every writable
 	// page the follower knows must match.
+	if r.threadUnsupported(ctx, fs) {
+		return true, nil
+	}
 	nr := le(r.ref.Registers().Bytes("rax"))
 	pages := r.fol.DirtyPages()
 	if nr == 60 || nr == 231 {

@@ -65,6 +65,10 @@ func Check(exp corpus.Expectation, res *harness.Result) error {
 		}
 	case "diverge":
 		return checkDivergence(exp, res.Divergences[0])
+	case "unsupported":
+		if exp.Reason != "" && !strings.Contains(res.UnsupportedReason, exp.Reason) {
+			return fmt.Errorf("unsupported because %q, recorded %q", res.UnsupportedReason, exp.Reason)
+		}
 	}
 	return nil
 }
