@@ -31,6 +31,12 @@
 //     otherwise; those that fault do so at one marked instruction.
 //   - An instruction that one side is known to get wrong lives in an entry
 //     of its own, so that it does not hide the rest of its class.
+//
+// Two keys describe what the arbiter (the host CPU, judging divergences) is
+// expected to do: "corrections: MNEMONIC..." lists the instructions on
+// which the host sides with QEMU and the oracle is corrected, and
+// "arbiter: every" asks for every instruction to be judged natively, so
+// that a mistake QEMU and the oracle share becomes a divergence.
 package corpus
 
 import (
@@ -121,7 +127,7 @@ var knownLabels = map[string]bool{
 	"memory": true, "smc": true, "fault": true, "libc": true, "dynamic": true,
 	"long": true, "avx": true, "avx2": true, "popcnt": true, "movbe": true,
 	"pclmul": true, "rdrand": true, "sha": true, "convert": true, "tls": true,
-	"signal": true, "threads": true,
+	"signal": true, "threads": true, "fsgsbase": true,
 }
 
 // KnownLabels returns the labels a manifest may use, sorted.
@@ -146,6 +152,18 @@ type Entry struct {
 	Expect   Expectation
 	Skip     string // why the oracle cannot run this entry; empty if it can
 	MaxSteps uint64 // bound on lockstep steps; 0 for the harness default
+
+	// Corrections lists, sorted, the mnemonics (lower case, as in
+	// "corrections: pdep pext") on which the arbiter is expected to
+	// correct the oracle: the host CPU sides with QEMU, the oracle adopts
+	// QEMU's state and the run goes on, counting the correction. Empty
+	// when the oracle is expected to need no correction. Only entries
+	// that expect agree or diverge may list corrections.
+	Corrections []string
+	// ArbiterEvery says that the entry is run with every instruction
+	// judged natively ("arbiter: every"), not only the divergent ones, so
+	// that a mistake QEMU and the oracle share shows as a divergence.
+	ArbiterEvery bool
 }
 
 // Expectation is what a lockstep run of an entry should end with.
@@ -159,6 +177,9 @@ type Expectation struct {
 	// Register or Address (hex) locates it; Reference (QEMU) and Oracle
 	// (Unicorn) are the two values in hex, when known.
 	Kind, Instruction, Register, Address, Reference, Oracle string
+	// Verdict is the host CPU's judgement of the divergence (the
+	// harness's verdict names), when the entry records one.
+	Verdict string
 	// Reason is a one-line explanation of a divergence or of anything
 	// unusual about the entry (such as a known QEMU bug). For an
 	// Unsupported entry that runs (no skip), the run's reason must
@@ -300,6 +321,9 @@ func checkBuild(e *Entry) error {
 	return nil
 }
 
+// validVerdicts are the verdicts a manifest may record.
+var validVerdicts = map[string]bool{"reference-wrong": true, "follower-wrong": true, "both-wrong": true, "tolerance": true, "unjudged": true}
+
 // manifestKeys are the keys a .case file may use.
 var manifestKeys = map[string]bool{
 	"source": true, "build": true, "cflags": true, "labels": true,
@@ -307,7 +331,9 @@ var manifestKeys = map[string]bool{
 	"divergence.kind": true, "divergence.instruction": true,
 	"divergence.register": true, "divergence.address": true,
 	"divergence.reference": true, "divergence.oracle": true,
-	"reason": true, "skip": true, "max-steps": true,
+	"divergence.verdict": true,
+	"reason":             true, "skip": true, "max-steps": true,
+	"corrections": true, "arbiter": true,
 }
 
 // Parse parses the manifest data of the entry called name ("class/name")
@@ -431,6 +457,11 @@ func (e *Entry) set(key, value string) error {
 		x.Reference, err = parseHex(value)
 	case "divergence.oracle":
 		x.Oracle, err = parseHex(value)
+	case "divergence.verdict":
+		if !validVerdicts[value] {
+			err = fmt.Errorf("unknown verdict %q (want reference-wrong, follower-wrong, both-wrong, tolerance or unjudged)", value)
+		}
+		x.Verdict = value
 	case "reason":
 		x.Reason = value
 	case "skip":
@@ -440,6 +471,13 @@ func (e *Entry) set(key, value string) error {
 		if err == nil && e.MaxSteps == 0 {
 			err = errors.New("must be positive")
 		}
+	case "corrections":
+		e.Corrections, err = parseMnemonics(value)
+	case "arbiter":
+		if value != "every" {
+			return fmt.Errorf("unknown arbiter mode %q (want every)", value)
+		}
+		e.ArbiterEvery = true
 	}
 	return err
 }
@@ -462,6 +500,12 @@ func (e *Entry) check(seen map[string]int) error {
 	}
 	if _, ok := seen["signal"]; ok && x.Outcome != Fault {
 		return fmt.Errorf("signal given but expect is %s, not fault", x.Outcome)
+	}
+	if _, ok := seen["corrections"]; ok && x.Outcome != Agree && x.Outcome != Diverge {
+		return fmt.Errorf("corrections given but expect is %s, not agree or diverge", x.Outcome)
+	}
+	if e.ArbiterEvery && x.Outcome == Unsupported {
+		return errors.New("arbiter: every given but expect is unsupported")
 	}
 	switch x.Outcome {
 	case Fault:
@@ -502,6 +546,31 @@ func fields(value string) []string {
 		return nil
 	}
 	return f
+}
+
+// parseMnemonics parses the corrections list: instruction mnemonics in
+// lower case (letters and digits, starting with a letter), each once,
+// returned sorted.
+func parseMnemonics(value string) ([]string, error) {
+	ms := strings.Fields(value)
+	if len(ms) == 0 {
+		return nil, errors.New("empty (list the mnemonics or leave the key out)")
+	}
+	sort.Strings(ms)
+	for i, m := range ms {
+		if m[0] < 'a' || m[0] > 'z' {
+			return nil, fmt.Errorf("%q is not a lower-case mnemonic", m)
+		}
+		for _, r := range m {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+				return nil, fmt.Errorf("%q is not a lower-case mnemonic", m)
+			}
+		}
+		if i > 0 && ms[i-1] == m {
+			return nil, fmt.Errorf("mnemonic %q repeated", m)
+		}
+	}
+	return ms, nil
 }
 
 func parseLabels(value string) ([]string, error) {
@@ -619,6 +688,7 @@ func (e Entry) Manifest() ([]byte, error) {
 		{"divergence.kind", x.Kind}, {"divergence.instruction", x.Instruction},
 		{"divergence.register", x.Register}, {"divergence.address", x.Address},
 		{"divergence.reference", x.Reference}, {"divergence.oracle", x.Oracle},
+		{"divergence.verdict", x.Verdict},
 		{"reason", x.Reason}, {"skip", e.Skip},
 	} {
 		if f.value != "" {
@@ -627,6 +697,12 @@ func (e Entry) Manifest() ([]byte, error) {
 	}
 	if e.MaxSteps != 0 {
 		kvs = append(kvs, kv{"max-steps", strconv.FormatUint(e.MaxSteps, 10)})
+	}
+	if len(e.Corrections) > 0 {
+		kvs = append(kvs, kv{"corrections", strings.Join(e.Corrections, " ")})
+	}
+	if e.ArbiterEvery {
+		kvs = append(kvs, kv{"arbiter", "every"})
 	}
 	for _, f := range kvs {
 		if err := put(f.key, f.value); err != nil {

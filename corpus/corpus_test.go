@@ -81,6 +81,32 @@ stdin: one\ttwo\nback\\slash \n
 				Outcome: Diverge, Kind: "memory", Address: "0x4010a0", Reason: "r"}},
 		},
 		{
+			name: "bmi2/pext",
+			text: "labels: bmi2\ncorrections:  pext pdep \n",
+			want: Entry{Name: "bmi2/pext", Labels: []string{"bmi2"}, Corrections: []string{"pdep", "pext"},
+				Expect: Expectation{Outcome: Agree}},
+		},
+		{
+			name: "x87/fsin",
+			text: `labels: x87
+expect: diverge
+divergence.kind: register
+divergence.register: st7
+reason: shared double-precision FSIN
+arbiter: every
+corrections: f2xm1
+`,
+			want: Entry{Name: "x87/fsin", Labels: []string{"x87"}, ArbiterEvery: true, Corrections: []string{"f2xm1"},
+				Expect: Expectation{Outcome: Diverge, Kind: "register", Register: "st7",
+					Reason: "shared double-precision FSIN"}},
+		},
+		{
+			name: "x87/every-agree",
+			text: "labels: x87\narbiter: every\n",
+			want: Entry{Name: "x87/every-agree", Labels: []string{"x87"}, ArbiterEvery: true,
+				Expect: Expectation{Outcome: Agree}},
+		},
+		{
 			name: "asm/explicit",
 			text: "source: other.S\nlabels: alu\n",
 			want: Entry{Name: "asm/explicit", Source: "programs/asm/other.S", Build: BuildAsm, Labels: []string{"alu"},
@@ -140,6 +166,16 @@ func TestParseErrors(t *testing.T) {
 		{"source with directory", "a/b", "source: ../x.S\nlabels: alu\n", "not a plain file name"},
 		{"source with odd extension", "a/b", "source: x.s\nlabels: alu\n", "must end in .S or .c"},
 		{"not UTF-8", "a/b", "labels: alu\nreason: \xff\xfe\n", "UTF-8"},
+		{"empty corrections", "a/b", "labels: bmi2\ncorrections:\n", "empty"},
+		{"upper-case correction", "a/b", "labels: bmi2\ncorrections: PEXT\n", "not a lower-case mnemonic"},
+		{"correction with punctuation", "a/b", "labels: bmi2\ncorrections: pext,pdep\n", "not a lower-case mnemonic"},
+		{"correction starting with a digit", "a/b", "labels: bmi2\ncorrections: 3dnow\n", "not a lower-case mnemonic"},
+		{"repeated correction", "a/b", "labels: bmi2\ncorrections: pext pdep pext\n", "repeated"},
+		{"corrections with fault", "a/b", "labels: fault\nexpect: fault\nsignal: 11\ncorrections: pext\n", "not agree or diverge"},
+		{"corrections with unsupported", "a/b", "labels: avx2\nexpect: unsupported\nskip: s\ncorrections: vpaddd\n", "not agree or diverge"},
+		{"unknown arbiter mode", "a/b", "labels: x87\narbiter: always\n", "unknown arbiter mode"},
+		{"empty arbiter mode", "a/b", "labels: x87\narbiter:\n", "unknown arbiter mode"},
+		{"arbiter every with unsupported", "a/b", "labels: avx2\nexpect: unsupported\nskip: s\narbiter: every\n", "arbiter: every given"},
 		{"name without class", "bad", "labels: alu\n", "not class/name"},
 		{"name too deep", "a/b/c", "labels: alu\n", "not class/name"},
 		{"name upper case", "A/b", "labels: alu\n", "not allowed"},
@@ -373,6 +409,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add("labels: syscall\nstdin: a\\\\b\\n\\t\n")
 	f.Add("labels: alu\nexpect: diverge\ndivergence.kind: memory\ndivergence.address: 0x10\nreason: r\n")
+	f.Add("labels: bmi2\ncorrections: pext pdep\n")
+	f.Add("labels: x87\nexpect: diverge\ndivergence.kind: register\ndivergence.register: st7\nreason: r\narbiter: every\ncorrections: fsin\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		e, err := Parse("fuzz/case", []byte(text))
 		if err != nil {

@@ -11,25 +11,33 @@ import (
 
 // The JSON report. The README documents this schema; keep them in step.
 type jsonReport struct {
-	Outcome     Outcome          `json:"outcome"`
-	Steps       uint64           `json:"steps"`
-	Skipped     uint64           `json:"skipped,omitempty"`
-	Syscalls    uint64           `json:"syscalls"`
-	Signals     uint64           `json:"signals"`
-	Synced      map[string]int   `json:"synced"`
-	ExitStatus  *int             `json:"exit_status"`
-	Limit       string           `json:"limit_reached,omitempty"`
-	Signal      int              `json:"signal,omitempty"`
-	SignalName  string           `json:"signal_name,omitempty"`
-	FaultPC     string           `json:"fault_pc,omitempty"`
-	Unsupported *jsonInstruction `json:"unsupported,omitempty"`
-	NotCompared []NotCompared    `json:"not_compared"`
-	CPUModel    string           `json:"cpu_model,omitempty"`
-	Seconds     float64          `json:"seconds"`
-	PerSecond   float64          `json:"instructions_per_second"`
-	Error       string           `json:"error,omitempty"`
-	Divergence  *jsonDivergence  `json:"divergence"`
-	Divergences []jsonDivergence `json:"divergences"`
+	Outcome           Outcome          `json:"outcome"`
+	Steps             uint64           `json:"steps"`
+	Skipped           uint64           `json:"skipped,omitempty"`
+	Syscalls          uint64           `json:"syscalls"`
+	Signals           uint64           `json:"signals"`
+	Synced            map[string]int   `json:"synced"`
+	ExitStatus        *int             `json:"exit_status"`
+	Limit             string           `json:"limit_reached,omitempty"`
+	Signal            int              `json:"signal,omitempty"`
+	SignalName        string           `json:"signal_name,omitempty"`
+	FaultPC           string           `json:"fault_pc,omitempty"`
+	Unsupported       *jsonInstruction `json:"unsupported,omitempty"`
+	NotCompared       []NotCompared    `json:"not_compared"`
+	CPUModel          string           `json:"cpu_model,omitempty"`
+	Seconds           float64          `json:"seconds"`
+	PerSecond         float64          `json:"instructions_per_second"`
+	Error             string           `json:"error,omitempty"`
+	Host              string           `json:"host,omitempty"`
+	ArbiterOff        string           `json:"arbiter_off,omitempty"`
+	ArbiterEvery      bool             `json:"arbiter_every,omitempty"`
+	OracleCorrections map[string]int   `json:"oracle_corrections"`
+	Tolerated         map[string]int   `json:"tolerated"`
+	Native            map[string]int   `json:"native"`
+	Judged            uint64           `json:"judged,omitempty"`
+	Unjudged          map[string]int   `json:"unjudged,omitempty"`
+	Divergence        *jsonDivergence  `json:"divergence"`
+	Divergences       []jsonDivergence `json:"divergences"`
 }
 
 type jsonInstruction struct {
@@ -40,20 +48,23 @@ type jsonInstruction struct {
 }
 
 type jsonDivergence struct {
-	Step        uint64        `json:"step"`
-	PC          string        `json:"pc"`
-	Instruction string        `json:"instruction"`
-	Bytes       string        `json:"bytes"`
-	Kind        Kind          `json:"kind"`
-	Register    string        `json:"register,omitempty"`
-	Address     string        `json:"address,omitempty"`
-	Reference   string        `json:"reference,omitempty"`
-	Oracle      string        `json:"oracle,omitempty"`
-	FlagBits    string        `json:"flag_bits,omitempty"`
-	Others      []string      `json:"also_differ,omitempty"`
-	Detail      string        `json:"detail,omitempty"`
-	Mapping     string        `json:"mapping,omitempty"`
-	History     []jsonHistory `json:"history"`
+	Step          uint64        `json:"step"`
+	PC            string        `json:"pc"`
+	Instruction   string        `json:"instruction"`
+	Bytes         string        `json:"bytes"`
+	Kind          Kind          `json:"kind"`
+	Register      string        `json:"register,omitempty"`
+	Address       string        `json:"address,omitempty"`
+	Reference     string        `json:"reference,omitempty"`
+	Oracle        string        `json:"oracle,omitempty"`
+	FlagBits      string        `json:"flag_bits,omitempty"`
+	Others        []string      `json:"also_differ,omitempty"`
+	Detail        string        `json:"detail,omitempty"`
+	Mapping       string        `json:"mapping,omitempty"`
+	Verdict       Verdict       `json:"verdict,omitempty"`
+	VerdictReason string        `json:"verdict_reason,omitempty"`
+	Hardware      string        `json:"hardware,omitempty"`
+	History       []jsonHistory `json:"history"`
 }
 
 type jsonHistory struct {
@@ -73,6 +84,11 @@ func (res *Result) WriteJSON(w io.Writer) error {
 		Divergences: []jsonDivergence{}}
 	if j.Synced == nil {
 		j.Synced = map[string]int{}
+	}
+	j.Host, j.ArbiterOff, j.ArbiterEvery, j.Judged = res.Host, res.ArbiterOff, res.ArbiterEvery, res.Judged
+	j.OracleCorrections, j.Tolerated, j.Native = nonNil(res.OracleCorrections), nonNil(res.Tolerated), nonNil(res.Native)
+	if len(res.Unjudged) > 0 {
+		j.Unjudged = res.Unjudged
 	}
 	if j.NotCompared == nil {
 		j.NotCompared = []NotCompared{}
@@ -111,12 +127,21 @@ func (d *Divergence) toJSON() jsonDivergence {
 	j := jsonDivergence{Step: d.Step, PC: hex64(d.Instruction.PC), Instruction: d.Instruction.Text,
 		Bytes: hex.EncodeToString(d.Instruction.Bytes), Kind: d.Kind, Register: d.Register,
 		FlagBits: d.FlagBits, Others: d.Others, Detail: d.Detail, Mapping: d.Mapping, History: []jsonHistory{}}
+	j.Verdict, j.VerdictReason = d.Verdict, d.VerdictReason
 	switch d.Kind {
 	case KindMemory:
 		j.Address = hex64(d.Address)
 		j.Reference, j.Oracle = hex.EncodeToString(d.Reference), hex.EncodeToString(d.Follower)
+		if d.Hardware != nil {
+			j.Hardware = hex.EncodeToString(d.Hardware)
+		}
 	case KindRegister, KindFlags:
 		j.Reference, j.Oracle = hexLE(d.Reference), hexLE(d.Follower)
+		if d.Hardware != nil {
+			j.Hardware = hexLE(d.Hardware)
+		}
+	default:
+		j.Hardware = string(d.Hardware)
 	}
 	for _, h := range d.History {
 		jh := jsonHistory{Step: h.Step, PC: hex64(h.PC), Instruction: h.Text, Changed: map[string]string{}}
@@ -126,4 +151,11 @@ func (d *Divergence) toJSON() jsonDivergence {
 		j.History = append(j.History, jh)
 	}
 	return j
+}
+
+func nonNil(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
 }

@@ -42,6 +42,15 @@ type Config struct {
 	// CompareImprecise compares the register bits the follower declares
 	// imprecise too.
 	CompareImprecise bool
+	// Judge, when set, runs instructions on the host CPU: it gives each
+	// divergence a verdict, and where the host sides with the reference
+	// the follower adopts the reference's state and the run goes on.
+	Judge Judge
+	// Arbiter says when the judge runs.
+	Arbiter ArbiterMode
+	// ArbiterOff, when Judge is nil, says why there is no arbiter; the
+	// report says it once.
+	ArbiterOff string
 	// History is how many past instructions a report shows (default 16).
 	History int
 	// Progress, if set, is called about every ProgressEvery with the run
@@ -77,6 +86,14 @@ type run struct {
 	rcxIx     int
 	pcIx      int
 
+	pre        *machine.Snapshot // the reference's registers before the step
+	corrected  bool              // the arbiter corrected the follower in this step
+	realigned  bool              // the step's rep instruction was realigned
+	inStep     bool              // comparing right after an executed step
+	stepWrites []Write           // the follower's writes of that step
+	faultSigs  [2]int            // for a fault divergence: the reference's and the follower's signal (0: executed)
+	hostPages  []uint64          // pages the host's run of a fault divergence touched
+
 	hist     *history
 	refBuf   []byte
 	folBuf   []byte
@@ -98,7 +115,12 @@ type imprecise struct {
 // ends, they diverge, or ctx ends. It never returns a nil Result; errors
 // are reported as ErrorOutcome with Result.Err set.
 func Run(ctx context.Context, cfg Config) *Result {
-	r := &run{cfg: cfg, ref: cfg.Reference, res: &Result{Synced: map[string]int{}}, start: time.Now()}
+	r := &run{cfg: cfg, ref: cfg.Reference, start: time.Now(), res: &Result{Synced: map[string]int{},
+		OracleCorrections: map[string]int{}, Tolerated: map[string]int{}, Unjudged: map[string]int{}, ArbiterOff: cfg.ArbiterOff}}
+	if cfg.Judge != nil {
+		r.res.Host = cfg.Judge.Host()
+		r.res.ArbiterEvery = cfg.Arbiter == ArbiterEvery
+	}
 	if cfg.MaxDivergences <= 0 {
 		r.cfg.MaxDivergences = 10
 	}
@@ -111,6 +133,9 @@ func Run(ctx context.Context, cfg Config) *Result {
 	err := r.loopWithin(ctx)
 	if r.fol != nil {
 		r.res.Synced = r.fol.Synced()
+		if n, ok := r.fol.(interface{ NativeCounts() map[string]int }); ok {
+			r.res.Native = n.NativeCounts()
+		}
 		if cerr := r.fol.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close follower: %w", cerr)
 		}
@@ -226,6 +251,7 @@ func (r *run) setupCompare() error {
 		return errors.New("harness: the layout has no rip")
 	}
 	r.folRegs = r.layout.NewSnapshot()
+	r.pre = r.layout.NewSnapshot()
 	r.hist = newHistory(r.cfg.History, r.ref.Registers())
 	return nil
 }
@@ -252,6 +278,10 @@ func (r *run) progress() {
 func (r *run) step(ctx context.Context) (bool, error) {
 	if r.flagsIx >= 0 && r.rcxIx >= 0 {
 		r.rcxPrev = le(r.ref.Registers().Reg(r.rcxIx))
+	}
+	if r.cfg.Judge != nil {
+		r.pre.CopyFrom(r.ref.Registers())
+		r.realigned, r.corrected = false, false
 	}
 	fs, err := r.fol.Step(ctx)
 	if err != nil {
@@ -299,7 +329,18 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if fs.Reason != "" {
 			detail += " (" + fs.Reason + ")"
 		}
-		r.diverge(ctx, Divergence{Kind: KindFault, Detail: detail}, fs.PC)
+		d := Divergence{Kind: KindFault, Detail: detail}
+		refSig := 0
+		if rs.Kind == machine.Signalled {
+			refSig = rs.Signal
+		}
+		if rs.Kind == machine.Stepped || rs.Kind == machine.Signalled {
+			r.faultSigs = [2]int{refSig, fs.Signal}
+			if r.judge(ctx, &d, fs.PC, nil) {
+				return r.adoptFault(rs)
+			}
+		}
+		r.diverge(ctx, d, fs.PC)
 		return true, nil
 	case Unsupported:
 		rs, err := r.refStep(ctx)
@@ -343,9 +384,33 @@ func (r *run) refEnded(ctx context.Context, fs FollowStep, rs machine.Stop) bool
 	if rs.Kind == machine.Exited || rs.Kind == machine.Killed {
 		kind = KindExit
 	}
-	r.diverge(ctx, Divergence{Kind: kind,
-		Detail: fmt.Sprintf("the reference %s; the follower %s", describeStop(rs), fs.Kind)}, fs.PC)
+	d := Divergence{Kind: kind, Detail: fmt.Sprintf("the reference %s; the follower %s", describeStop(rs), fs.Kind)}
+	if rs.Kind == machine.Signalled && fs.Kind == Executed {
+		r.faultSigs = [2]int{rs.Signal, 0}
+		r.pre.CopyFrom(r.ref.Registers()) // a fault leaves the registers as they were
+		if r.judge(ctx, &d, fs.PC, fs.Writes) {
+			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
+			return true
+		}
+	}
+	r.diverge(ctx, d, fs.PC)
 	return true
+}
+
+// adoptFault makes the follower, which faulted where the reference and the
+// host did not, take the reference's state after the instruction.
+func (r *run) adoptFault(rs machine.Stop) (bool, error) {
+	if rs.Kind == machine.Signalled {
+		// The host and the reference fault alike: the run ends there.
+		r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
+		return true, nil
+	}
+	r.res.Steps++
+	r.hist.push(r.res.Steps, rs.PC, r.ref.Registers())
+	for _, p := range r.hostPages {
+		r.fol.Invalidate(p, p+pageSize)
+	}
+	return false, r.fol.Adopt(r.ref.Registers())
 }
 
 func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
@@ -363,16 +428,26 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 	// Align rep string instructions when the sides count iterations
 	// differently: run the finer-grained side to the end of the instruction.
 	if rs.Repeat != fs.Repeat {
+		r.realigned = true
 		if writes, err = r.realignRepeat(ctx, fs, rs); err != nil || writes == nil {
 			return err != nil || writes == nil, err
 		}
 	}
 	r.res.Steps++
 	r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
-	if err := r.compareRegisters(ctx, fs.PC); err != nil {
+	n := len(r.res.Divergences)
+	r.inStep, r.stepWrites = true, writes
+	defer func() { r.inStep, r.stepWrites = false, nil }()
+	if err := r.compareRegisters(ctx, fs.PC, writes); err != nil {
 		return false, err
 	}
-	return false, r.compareWrites(ctx, fs.PC, writes)
+	if err := r.compareWrites(ctx, fs.PC, writes); err != nil {
+		return false, err
+	}
+	if r.cfg.Judge != nil && r.cfg.Arbiter == ArbiterEvery && len(r.res.Divergences) == n && !r.corrected {
+		return false, r.judgeEvery(ctx, fs.PC, writes)
+	}
+	return false, nil
 }
 
 // maxRealign bounds the iterations stepped to realign a rep instruction.
@@ -504,7 +579,7 @@ func (r *run) writablePages(pages []uint64) []uint64 {
 const pageSize = 4096
 
 // compareRegisters compares every compared register after a step.
-func (r *run) compareRegisters(ctx context.Context, pc uint64) error {
+func (r *run) compareRegisters(ctx context.Context, pc uint64, writes []Write) error {
 	refS := r.ref.Registers()
 	copy(r.folRegs.Regs, refS.Regs)
 	if err := r.fol.Registers(r.folRegs); err != nil {
@@ -555,6 +630,10 @@ func (r *run) compareRegisters(ctx context.Context, pc uint64) error {
 		d.Others = append(d.Others, r.layout.Regs[i].Name)
 	}
 	d.Diff = snapshotDiff(refS, r.folRegs)
+	if r.judge(ctx, &d, pc, writes) {
+		r.corrected = true
+		return r.fol.Adopt(refS)
+	}
 	r.diverge(ctx, d, pc)
 	if r.cfg.KeepGoing {
 		return r.fol.Adopt(refS)
@@ -631,6 +710,11 @@ func (r *run) compareRange(ctx context.Context, pc, addr, n uint64) error {
 		d.Mapping = reg.String()
 	}
 	d.Window = hexWindow(addr, rb, fb, first, last)
+	if r.judgeMemory(ctx, &d, pc) {
+		r.corrected = true
+		r.fol.Invalidate(addr&^(pageSize-1), (addr+n+pageSize-1)&^(pageSize-1))
+		return nil
+	}
 	r.diverge(ctx, d, pc)
 	if r.cfg.KeepGoing {
 		r.fol.Invalidate(addr&^(pageSize-1), (addr+n+pageSize-1)&^(pageSize-1))

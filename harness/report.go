@@ -272,7 +272,29 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	}
 	p("\n")
 	if len(res.Synced) > 0 {
-		p("synced from the reference, not compared: %s\n", syncedText(res.Synced))
+		p("synced from the reference, not compared: %s\n", CountsText(res.Synced))
+	}
+	switch {
+	case res.Host != "":
+		mode := "judges divergences"
+		if res.ArbiterEvery {
+			mode = fmt.Sprintf("judged every instruction (%d run natively)", res.Judged)
+		}
+		p("arbiter: the host CPU (%s) %s\n", res.Host, mode)
+	case res.ArbiterOff != "":
+		p("arbiter: off: %s\n", res.ArbiterOff)
+	}
+	if len(res.OracleCorrections) > 0 {
+		p("oracle corrections (the host sided with the reference): %s\n", CountsText(res.OracleCorrections))
+	}
+	if len(res.Tolerated) > 0 {
+		p("within tolerance: %s\n", CountsText(res.Tolerated))
+	}
+	if len(res.Native) > 0 {
+		p("run on the host for the oracle: %s\n", CountsText(res.Native))
+	}
+	if len(res.Unjudged) > 0 {
+		p("not judged: %s\n", CountsText(res.Unjudged))
 	}
 	if len(res.NotCompared) > 0 {
 		if st.Explain {
@@ -283,7 +305,8 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	}
 }
 
-func syncedText(m map[string]int) string {
+// CountsText renders counts by name as "name×n", sorted by name.
+func CountsText(m map[string]int) string {
 	var parts []string
 	for _, k := range sortedKeys(m) {
 		parts = append(parts, fmt.Sprintf("%s×%d", k, m[k]))
@@ -293,12 +316,18 @@ func syncedText(m map[string]int) string {
 
 func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	if s := d.plainVerdict(); s != "" {
+		p("%s\n", st.paint("1", s))
+	}
 	p("step %d  pc %#x  %s  [%s]\n", d.Step, d.Instruction.PC, st.paint("1", d.Instruction.Text), hexBytes(d.Instruction.Bytes))
 	switch d.Kind {
 	case KindRegister, KindFlags:
 		reg, _ := layout.Lookup(d.Register)
 		p("%s %s differs\n", d.Kind, st.paint("1", d.Register))
 		p("  reference %s\n  follower  %s\n", FormatValue(reg, d.Reference), FormatValue(reg, d.Follower))
+		if d.Hardware != nil {
+			p("  host      %s\n", FormatValue(reg, d.Hardware))
+		}
 		if d.FlagBits != "" {
 			p("  differing flags: %s (reference %s; follower %s)\n", d.FlagBits, FlagBits(le(d.Reference)), FlagBits(le(d.Follower)))
 		}
@@ -308,12 +337,25 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 	case KindMemory:
 		p("memory at %s differs (%d bytes)\n", st.paint("1", fmt.Sprintf("%#x", d.Address)), len(d.Reference))
 		p("  reference %s\n  follower  %s\n", hexBytes(d.Reference), hexBytes(d.Follower))
+		if d.Hardware != nil {
+			p("  host      %s\n", hexBytes(d.Hardware))
+		}
 		if d.Mapping != "" {
 			p("  in mapping %s\n", d.Mapping)
 		}
 		p("%s", indent(d.Window, "  "))
 	default:
 		p("%s: %s\n", d.Kind, d.Detail)
+		if d.Hardware != nil {
+			p("  host: %s\n", d.Hardware)
+		}
+	}
+	if d.Verdict != "" {
+		p("verdict: %s", d.Verdict)
+		if d.VerdictReason != "" {
+			p(" (%s)", d.VerdictReason)
+		}
+		p("\n")
 	}
 	if len(d.History) > 0 {
 		p("last %d instructions:\n", len(d.History))

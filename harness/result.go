@@ -70,6 +70,27 @@ type Result struct {
 	CPUModel string
 	// Err is the error that ended the run with ErrorOutcome.
 	Err error
+
+	// Host names the host CPU that judged divergences ("" without an
+	// arbiter), and ArbiterOff says why there was none.
+	Host       string
+	ArbiterOff string
+	// ArbiterEvery: every instruction was judged, not only divergences.
+	ArbiterEvery bool
+	// OracleCorrections counts, by mnemonic, the divergences where the
+	// host sided with the reference: the follower adopted the
+	// reference's state and the run went on.
+	OracleCorrections map[string]int
+	// Tolerated counts, by mnemonic, differences within what the
+	// architecture allows (verdict tolerance), adopted the same way.
+	Tolerated map[string]int
+	// Judged counts the instructions run on the host; Unjudged counts,
+	// by reason, those it could not run (with ArbiterEvery).
+	Judged   uint64
+	Unjudged map[string]int
+	// Native counts, by mnemonic, the instructions the follower could not
+	// execute itself and had the host CPU run.
+	Native map[string]int
 }
 
 // NotCompared is a register left out of the comparison.
@@ -125,4 +146,11 @@ type Divergence struct {
 	History []HistoryEntry
 	// Diff is a unified diff of both full register snapshots.
 	Diff string
+	// Verdict is the host CPU's judgement ("" without an arbiter), with
+	// the reason for tolerance and unjudged, and Hardware the host's value
+	// in the same form as Reference and Follower (for faults, the signal
+	// in words).
+	Verdict       Verdict
+	VerdictReason string
+	Hardware      []byte
 }

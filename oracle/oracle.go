@@ -164,6 +164,7 @@ type Option func(*config)
 type config struct {
 	model    unicorn.CPUModel
 	setModel bool
+	host     Host
 }
 
 // WithCPUModel selects Unicorn's CPU model (default: its qemu64). The model
@@ -217,6 +218,15 @@ type Oracle struct {
 	// the step.
 	pcmpA, pcmpB [16]byte
 	x87Src       [16]byte
+
+	// The host CPU that runs what Unicorn cannot (nil: none), and what
+	// it ran, by mnemonic.
+	host        Host
+	nativeCount map[string]int
+	// State Unicorn keeps but the layout lacks, from before the step.
+	preTag  uint16
+	preYMMH [16][16]byte
+	ymmUsed bool // a native run left non-zero YMM upper halves
 }
 
 // New creates an oracle whose registers are those of initial (the program
@@ -238,7 +248,8 @@ func New(ctx context.Context, layout *machine.Layout, initial *machine.Snapshot,
 	if err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
-	o := &Oracle{eng: eng, src: src, intr: -1, counts: make(map[string]int), prev: make([]byte, layout.Size())}
+	o := &Oracle{eng: eng, src: src, intr: -1, counts: make(map[string]int), prev: make([]byte, layout.Size()),
+		host: cfg.host, nativeCount: make(map[string]int)}
 	o.cmem = C.calloc(C.size_t(max(layout.Size(), 1)), 1)
 	if o.cmem == nil {
 		eng.Close()
@@ -513,7 +524,7 @@ func (o *Oracle) SyncCounts() map[string]int {
 // steps, the last with Repeat false and rip past the instruction (n = 0
 // takes one step that only moves rip). repe/repne cmps and scas stop early
 // on the flag condition within the same step.
-func (o *Oracle) Step(ctx context.Context) (Result, error) {
+func (o *Oracle) step(ctx context.Context) (Result, error) {
 	if err := o.live(); err != nil {
 		return Result{}, err
 	}

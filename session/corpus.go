@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +24,9 @@ func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Optio
 		return nil, err
 	}
 	opts.Program, opts.Args = bin, e.Args
+	if e.ArbiterEvery && opts.Arbiter == "" {
+		opts.Arbiter = ArbiterEvery
+	}
 	if e.Stdin != nil {
 		opts.Stdin = bytes.NewReader(e.Stdin)
 	}
@@ -32,6 +37,22 @@ func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Optio
 		}
 	}
 	return Run(ctx, opts)
+}
+
+// CheckEntry is Check plus the oracle corrections the entry expects: the
+// mnemonics the host CPU corrected must be exactly those it lists.
+func CheckEntry(e corpus.Entry, res *harness.Result) error {
+	if err := Check(e.Expect, res); err != nil {
+		return err
+	}
+	got := slices.Sorted(maps.Keys(res.OracleCorrections))
+	if res.Host == "" {
+		return nil // no arbiter, no corrections to check
+	}
+	if !slices.Equal(got, e.Corrections) {
+		return fmt.Errorf("oracle corrections %v (%s), want %v", got, harness.CountsText(res.OracleCorrections), e.Corrections)
+	}
+	return nil
 }
 
 // Check compares a run with an entry's recorded expectation and returns
@@ -96,6 +117,9 @@ func checkDivergence(exp corpus.Expectation, d harness.Divergence) error {
 	if exp.Oracle != "" {
 		field("oracle value", normHex(exp.Oracle), normHex(fol))
 	}
+	if exp.Verdict != "" && d.Verdict != "" {
+		field("verdict", exp.Verdict, string(d.Verdict))
+	}
 	if len(diffs) > 0 {
 		return fmt.Errorf("the recorded divergence changed: %s", strings.Join(diffs, "; "))
 	}
@@ -112,6 +136,7 @@ func Record(d harness.Divergence) [][2]string {
 		{"divergence.address", ""},
 		{"divergence.reference", ""},
 		{"divergence.oracle", ""},
+		{"divergence.verdict", string(d.Verdict)},
 	}
 	if d.Kind == harness.KindMemory {
 		kv[3][1] = fmt.Sprintf("%#x", d.Address)

@@ -30,6 +30,11 @@ type Options struct {
 	ExtraArgs []string // more QEMU options
 	TempDir   string
 
+	// Arbiter is ArbiterDivergences (the default), ArbiterEvery or
+	// ArbiterOff: when the host CPU judges, and whether it runs what the
+	// oracle cannot.
+	Arbiter string
+
 	// Harness holds the comparison options; its Reference and NewFollower
 	// are filled in here.
 	Harness harness.Config
@@ -49,8 +54,17 @@ type Report struct {
 // of the run itself are in the report (ErrorOutcome); an error return means
 // nothing could be started.
 func Run(ctx context.Context, opts Options) (*Report, error) {
+	ex, off, err := startArbiter(ctx, opts.Arbiter)
+	if err != nil {
+		return nil, err
+	}
+	if ex != nil {
+		defer ex.Close()
+	}
 	cpu := opts.CPU
-	if cpu == "" {
+	if cpu == "" && ex != nil {
+		cpu = ArbiterCPU()
+	} else if cpu == "" {
 		cpu = oracle.QEMUCPU()
 	}
 	tr, err := qemutrace.Start(ctx, qemutrace.Config{
@@ -64,8 +78,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	defer tr.Close()
 	cfg := opts.Harness
 	cfg.Reference = tr
+	configureArbiter(&cfg, ex, opts.Arbiter, off)
 	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
-		f, err := NewOracleFollower(ctx, ref)
+		f, err := NewOracleFollower(ctx, ref, oracleOptions(ex)...)
 		if err != nil {
 			return nil, err
 		}
@@ -81,8 +96,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 
 // NewOracleFollower seeds a Unicorn oracle from the reference's current
 // state; it fetches memory from the reference lazily.
-func NewOracleFollower(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
-	o, err := oracle.New(ctx, ref.Layout(), ref.Registers(), ref)
+func NewOracleFollower(ctx context.Context, ref harness.Reference, opts ...oracle.Option) (harness.Follower, error) {
+	o, err := oracle.New(ctx, ref.Layout(), ref.Registers(), ref, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
@@ -141,6 +156,12 @@ func (f *oracleFollower) NotModelled() map[string]string {
 	return m
 }
 func (f *oracleFollower) Synced() map[string]int { return f.o.SyncCounts() }
+
+// ExtraBefore gives the arbiter the x87 tags and YMM upper halves.
+func (f *oracleFollower) ExtraBefore() (uint16, [16][16]byte) { return f.o.ExtraBefore() }
+
+// NativeCounts counts the instructions the host ran for the oracle.
+func (f *oracleFollower) NativeCounts() map[string]int { return f.o.NativeCounts() }
 
 func (f *oracleFollower) Imprecise() []harness.ImpreciseBits {
 	var out []harness.ImpreciseBits

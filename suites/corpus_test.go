@@ -36,7 +36,7 @@ var _ = Describe("the corpus in lockstep", func() {
 			noLeaks(tmp)
 			rep, err := session.RunEntry(ctx, e, builder, session.Options{TempDir: tmp})
 			Expect(err).NotTo(HaveOccurred())
-			Expect(rep).To(suites.MeetExpectation(e.Expect), "corpus entry %s", e.Name)
+			Expect(rep).To(suites.MeetExpectation(e), "corpus entry %s", e.Name)
 		},
 		table,
 	)

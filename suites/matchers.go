@@ -26,7 +26,7 @@ func AgreeThroughout(exitStatus ...int) types.GomegaMatcher {
 	if len(exitStatus) > 0 {
 		exp.ExitStatus = exitStatus[0]
 	}
-	return &expectationMatcher{exp: exp, what: "agree throughout"}
+	return &expectationMatcher{e: corpus.Entry{Expect: exp}, anyCorrections: true, what: "agree throughout"}
 }
 
 // DivergeLike succeeds when a run's first divergence is the recorded one:
@@ -34,19 +34,21 @@ func AgreeThroughout(exitStatus ...int) types.GomegaMatcher {
 // A divergence that disappeared or changed fails, saying so.
 func DivergeLike(recorded corpus.Expectation) types.GomegaMatcher {
 	recorded.Outcome = "diverge"
-	return &expectationMatcher{exp: recorded, what: "diverge like the recorded divergence"}
+	return &expectationMatcher{e: corpus.Entry{Expect: recorded}, anyCorrections: true, what: "diverge like the recorded divergence"}
 }
 
 // MeetExpectation succeeds when a run ends as a corpus manifest says:
 // agree, diverge (like the record), fault (with the signal) or unsupported.
-func MeetExpectation(exp corpus.Expectation) types.GomegaMatcher {
-	return &expectationMatcher{exp: exp, what: "meet the expectation " + exp.Outcome}
+func MeetExpectation(e corpus.Entry) types.GomegaMatcher {
+	return &expectationMatcher{e: e, what: "meet the expectation " + e.Expect.Outcome}
 }
 
 type expectationMatcher struct {
-	exp  corpus.Expectation
-	what string
-	err  error
+	e corpus.Entry
+	// anyCorrections leaves the oracle corrections unchecked.
+	anyCorrections bool
+	what           string
+	err            error
 }
 
 func (m *expectationMatcher) Match(actual any) (bool, error) {
@@ -54,7 +56,11 @@ func (m *expectationMatcher) Match(actual any) (bool, error) {
 	if !ok || rep == nil {
 		return false, fmt.Errorf("lockstep matcher: want a *session.Report, got %T", actual)
 	}
-	m.err = session.Check(m.exp, rep.Result)
+	if m.anyCorrections {
+		m.err = session.Check(m.e.Expect, rep.Result)
+	} else {
+		m.err = session.CheckEntry(m.e, rep.Result)
+	}
 	return m.err == nil, nil
 }
 

@@ -45,8 +45,16 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 		Expect(rep.Syscalls).To(BeEquivalentTo(2))
 	})
 
-	It("reports Unicorn's PDEP at the pdep step, in rax, with both values", func(ctx SpecContext) {
+	It("corrects Unicorn's PDEP with the host CPU's verdict and goes on to agree", func(ctx SpecContext) {
 		rep, err := session.Run(ctx, session.Options{Program: example("pdep.S"), TempDir: tmp})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep).To(suites.AgreeThroughout())
+		Expect(rep.OracleCorrections).To(Equal(map[string]int{"pdep": 1}))
+		Expect(rep.Host).NotTo(BeEmpty(), "the report names the host CPU")
+	})
+
+	It("reports Unicorn's PDEP at the pdep step, in rax, with both values, without the arbiter", func(ctx SpecContext) {
+		rep, err := session.Run(ctx, session.Options{Program: example("pdep.S"), TempDir: tmp, Arbiter: session.ArbiterOff})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.Outcome).To(Equal(harness.Diverge))
 		d := rep.Divergences[0]
@@ -66,12 +74,14 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 		Expect(d.FlagBits).To(Equal("CF"))
 		Expect(d.Reference[0]&1).To(BeZero(), "QEMU clears CF for a non-zero source")
 		Expect(d.Follower[0]&1).To(Equal(byte(1)), "the oracle sets it, as the SDM and the hardware do")
+		Expect(d.Verdict).To(Equal(harness.ReferenceWrong), "the host sides with the oracle")
+		Expect(d.Hardware).To(Equal(d.Follower))
 	})
 
 	DescribeTable("finds an injected register fault at exactly its step",
 		func(ctx SpecContext, step uint64, reg string, bit uint) {
 			var inj *faultinject.Follower
-			rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp,
+			rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp, Arbiter: session.ArbiterOff,
 				Wrap: func(f harness.Follower, l *machine.Layout) harness.Follower {
 					inj = faultinject.Wrap(f, l, faultinject.Injection{Step: step, Register: reg, Bit: bit})
 					return inj
@@ -98,7 +108,7 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 
 	It("finds an injected memory fault at exactly its step and byte", func(ctx SpecContext) {
 		var inj *faultinject.Follower
-		rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp,
+		rep, err := session.Run(ctx, session.Options{Program: example("agree.S"), TempDir: tmp, Arbiter: session.ArbiterOff,
 			Wrap: func(f harness.Follower, l *machine.Layout) harness.Follower {
 				inj = faultinject.Wrap(f, l, faultinject.Injection{Step: 10, Memory: true})
 				return inj
@@ -182,11 +192,45 @@ var _ = Describe("the lockstep command on bad input", Label("tool", "cli"), func
 		}, []string{"--ignore", "nosuch"}, "nosuch"),
 	)
 
-	It("exits 1 on a divergence and writes the JSON report", func() {
-		s := lockstep("run", "--json", "--", example("pdep.S"))
+	It("says the arbiter is off once, and keeps today's verdict-free report, with --no-arbiter", func() {
+		s := lockstep("run", "--no-arbiter", "--", example("blsi.S"))
+		Expect(s.ExitCode()).To(Equal(1))
+		out := string(s.Out.Contents())
+		Expect(out).To(ContainSubstring("arbiter: off"))
+		Expect(out).NotTo(ContainSubstring("verdict:"))
+	})
+
+	It("exits 1 on a divergence and writes the JSON report with the verdict", func() {
+		s := lockstep("run", "--json", "--", example("blsi.S"))
 		Expect(s.ExitCode()).To(Equal(1))
 		Expect(json.Valid(s.Out.Contents())).To(BeTrue(), "well-formed JSON")
-		Expect(string(s.Out.Contents())).To(And(ContainSubstring(`"outcome": "diverge"`), ContainSubstring(`"register": "rax"`)))
+		var j struct {
+			Outcome    string `json:"outcome"`
+			Host       string `json:"host"`
+			Divergence struct {
+				Register, Verdict, Hardware, Reference, Oracle string
+			} `json:"divergence"`
+			OracleCorrections map[string]int `json:"oracle_corrections"`
+		}
+		Expect(json.Unmarshal(s.Out.Contents(), &j)).To(Succeed())
+		Expect(j.Outcome).To(Equal("diverge"))
+		Expect(j.Host).NotTo(BeEmpty())
+		Expect(j.Divergence.Register).To(Equal("eflags"))
+		Expect(j.Divergence.Verdict).To(Equal("reference-wrong"))
+		Expect(j.Divergence.Hardware).To(Equal(j.Divergence.Oracle))
+		Expect(j.OracleCorrections).NotTo(BeNil())
+	})
+
+	It("exits 0 with an oracle correction in the JSON report", func() {
+		s := lockstep("run", "--json", "--", example("pdep.S"))
+		Expect(s.ExitCode()).To(Equal(0))
+		var j struct {
+			Outcome           string         `json:"outcome"`
+			OracleCorrections map[string]int `json:"oracle_corrections"`
+		}
+		Expect(json.Unmarshal(s.Out.Contents(), &j)).To(Succeed())
+		Expect(j.Outcome).To(Equal("agree"))
+		Expect(j.OracleCorrections).To(HaveKeyWithValue("pdep", 1))
 	})
 
 	It("exits 0 with agreement so far when --max-steps ends a program that does not exit", func() {

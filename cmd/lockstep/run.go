@@ -27,6 +27,16 @@ type harnessFlags struct {
 	asJSON         bool
 	explain        bool
 	timeout        time.Duration
+	arbiter        string
+	noArbiter      bool
+}
+
+// arbiterMode is the session's arbiter mode for the flags.
+func (h *harnessFlags) arbiterMode() string {
+	if h.noArbiter {
+		return session.ArbiterOff
+	}
+	return h.arbiter
 }
 
 func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
@@ -41,6 +51,8 @@ func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
 	fs.BoolVar(&h.asJSON, "json", false, "write the report as one JSON object")
 	fs.BoolVar(&h.explain, "explain", false, "list every register not compared, with the reason")
 	fs.DurationVar(&h.timeout, "timeout", 0, "compare for at most this long (0: no limit); reaching it with no divergence is agreement")
+	fs.StringVar(&h.arbiter, "arbiter", session.ArbiterDivergences, "when the host CPU judges: `divergences` (each divergence) or every (every instruction)")
+	fs.BoolVar(&h.noArbiter, "no-arbiter", false, "no host CPU: no verdicts, no oracle corrections, no native fallback")
 }
 
 func (h *harnessFlags) config(prog string) (harness.Config, error) {
@@ -112,7 +124,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := session.Run(ctx, session.Options{
 		Program: prog, Args: pargs, Env: qcfg.Env, Dir: qcfg.Dir, Stdin: qcfg.Stdin,
-		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg,
+		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg, Arbiter: h.arbiterMode(),
 	})
 	if progress {
 		fmt.Fprint(stderr, "\r\x1b[K")
