@@ -72,13 +72,13 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	switch args[0] {
 	case "list":
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tLABELS\tEXPECT\tNOTE")
+		fmt.Fprintln(tw, "NAME\tLABELS\tEXPECT\tCORRECTIONS\tNOTE")
 		for _, e := range entries {
 			note := e.Skip
 			if note == "" {
 				note = e.Expect.Reason
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Labels, " "), outcomeOf(e), note)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Labels, " "), outcomeOf(e), strings.Join(e.Corrections, " "), note)
 		}
 		tw.Flush()
 		return exitAgree
@@ -132,7 +132,7 @@ func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q
 				case err != nil:
 					r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, err)
 				default:
-					if cerr := session.Check(e.Expect, rep.Result); cerr != nil {
+					if cerr := session.CheckEntry(e, rep.Result); cerr != nil {
 						r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, cerr)
 						var sb strings.Builder
 						rep.WriteText(&sb, rep.Layout, harnessStyle(stdout))
