@@ -127,7 +127,7 @@ var knownLabels = map[string]bool{
 	"memory": true, "smc": true, "fault": true, "libc": true, "dynamic": true,
 	"long": true, "avx": true, "avx2": true, "popcnt": true, "movbe": true,
 	"pclmul": true, "rdrand": true, "sha": true, "convert": true, "tls": true,
-	"fsgsbase": true,
+	"signal": true, "threads": true, "fsgsbase": true,
 }
 
 // KnownLabels returns the labels a manifest may use, sorted.
@@ -181,7 +181,9 @@ type Expectation struct {
 	// harness's verdict names), when the entry records one.
 	Verdict string
 	// Reason is a one-line explanation of a divergence or of anything
-	// unusual about the entry (such as a known QEMU bug).
+	// unusual about the entry (such as a known QEMU bug). For an
+	// Unsupported entry that runs (no skip), the run's reason must
+	// contain it.
 	Reason string
 }
 
@@ -530,8 +532,8 @@ func (e *Entry) check(seen map[string]int) error {
 			return errors.New("divergence.register given for a memory divergence")
 		}
 	case Unsupported:
-		if e.Skip == "" {
-			return errors.New("expect unsupported needs skip: with the reason")
+		if e.Skip == "" && x.Reason == "" {
+			return errors.New("expect unsupported needs skip: with the reason (not run), or reason: (run, and the report's reason must contain it)")
 		}
 	}
 	return nil

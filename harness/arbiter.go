@@ -252,9 +252,8 @@ func verdictOf(refOK, folOK bool) Verdict {
 }
 
 // faultVerdict judges a divergence where a side faulted, from the
-// signals of the reference, the follower and the host (0: executed). The
-// reference's signal is GDB's number, which equals Linux's for the
-// signals instructions raise except SIGBUS.
+// signals of the reference, the follower and the host (0: executed), all
+// Linux's numbers.
 func faultVerdict(f *native.Fault, refSig, folSig int) (Verdict, []byte) {
 	host := 0
 	var hw []byte
@@ -264,17 +263,10 @@ func faultVerdict(f *native.Fault, refSig, folSig int) (Verdict, []byte) {
 	} else {
 		hw = []byte("executed")
 	}
-	if refSig == gdbSIGBUS {
-		refSig = linuxSIGBUS
-	}
 	return verdictOf(host == refSig, host == folSig), hw
 }
 
-const (
-	sigILL      = 4
-	gdbSIGBUS   = 10
-	linuxSIGBUS = 7
-)
+const sigILL = 4
 
 func unjudgedReason(err error) string {
 	msg := err.Error()

@@ -3,7 +3,6 @@ package harness
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
@@ -85,9 +84,13 @@ func TestRunOutcomes(t *testing.T) {
 			{code: repStosb, refRep: 3, writes: map[uint64]byte{0x8000: 7}},
 			exitStep,
 		}, Config{}, Agree, "", "", 0},
-		{"step limit", []fakeStep{
+		{"step limit agrees", []fakeStep{
 			{code: addRaxRbx}, {code: addRaxRbx}, exitStep,
-		}, Config{MaxSteps: 1}, ErrorOutcome, "", "", 0},
+		}, Config{MaxSteps: 1}, Agree, "", "", 0},
+		{"step limit after a divergence", []fakeStep{
+			{code: addRaxRbx, ref: map[string]uint64{"rax": 1}, fol: map[string]uint64{"rax": 2}},
+			{code: addRaxRbx}, {code: addRaxRbx}, exitStep,
+		}, Config{MaxSteps: 2, KeepGoing: true}, Diverge, KindRegister, "rax", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,8 +101,11 @@ func TestRunOutcomes(t *testing.T) {
 			if fol != nil && !fol.closed {
 				t.Error("follower not closed")
 			}
-			if tt.outcome == ErrorOutcome && !errors.Is(res.Err, ErrStepLimit) {
+			if tt.outcome == ErrorOutcome {
 				t.Errorf("error %v", res.Err)
+			}
+			if wantLimit := tt.cfg.MaxSteps > 0; (res.LimitReached == LimitSteps) != wantLimit || (wantLimit && res.Steps != tt.cfg.MaxSteps) {
+				t.Errorf("limit %q after %d steps, MaxSteps %d", res.LimitReached, res.Steps, tt.cfg.MaxSteps)
 			}
 			if tt.kind == "" {
 				if len(res.Divergences) != 0 {

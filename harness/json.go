@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"lockstep/machine"
 )
 
 // The JSON report. The README documents this schema; keep them in step.
@@ -13,9 +15,12 @@ type jsonReport struct {
 	Steps             uint64           `json:"steps"`
 	Skipped           uint64           `json:"skipped,omitempty"`
 	Syscalls          uint64           `json:"syscalls"`
+	Signals           uint64           `json:"signals"`
 	Synced            map[string]int   `json:"synced"`
 	ExitStatus        *int             `json:"exit_status"`
+	Limit             string           `json:"limit_reached,omitempty"`
 	Signal            int              `json:"signal,omitempty"`
+	SignalName        string           `json:"signal_name,omitempty"`
 	FaultPC           string           `json:"fault_pc,omitempty"`
 	Unsupported       *jsonInstruction `json:"unsupported,omitempty"`
 	NotCompared       []NotCompared    `json:"not_compared"`
@@ -31,8 +36,8 @@ type jsonReport struct {
 	Native            map[string]int   `json:"native"`
 	Judged            uint64           `json:"judged,omitempty"`
 	Unjudged          map[string]int   `json:"unjudged,omitempty"`
-	Divergence        *jsonDivergence  `json:"divergence,omitempty"`
-	Divergences       []jsonDivergence `json:"divergences,omitempty"`
+	Divergence        *jsonDivergence  `json:"divergence"`
+	Divergences       []jsonDivergence `json:"divergences"`
 }
 
 type jsonInstruction struct {
@@ -73,9 +78,10 @@ type jsonHistory struct {
 // schema). Register values are little-endian numbers in hex ("0x..."),
 // memory values are bytes in address order in hex ("deadbeef").
 func (res *Result) WriteJSON(w io.Writer) error {
-	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls,
+	j := jsonReport{Outcome: res.Outcome, Steps: res.Steps, Skipped: res.Skipped, Syscalls: res.Syscalls, Signals: res.Signals,
 		Synced: res.Synced, ExitStatus: res.ExitStatus, Signal: res.Signal, NotCompared: res.NotCompared,
-		Seconds: res.Duration.Seconds(), CPUModel: res.CPUModel}
+		Seconds: res.Duration.Seconds(), CPUModel: res.CPUModel, Limit: res.LimitReached,
+		Divergences: []jsonDivergence{}}
 	if j.Synced == nil {
 		j.Synced = map[string]int{}
 	}
@@ -93,6 +99,9 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	if res.Outcome == FaultOutcome {
 		j.FaultPC = hex64(res.FaultPC)
 	}
+	if res.Signal != 0 {
+		j.SignalName = machine.SignalName(res.Signal)
+	}
 	if res.Unsupported != nil {
 		j.Unsupported = &jsonInstruction{PC: hex64(res.Unsupported.PC), Instruction: res.Unsupported.Text, Bytes: hex.EncodeToString(res.Unsupported.Bytes),
 			Reason: res.UnsupportedReason}
@@ -105,9 +114,6 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	}
 	if len(j.Divergences) > 0 {
 		j.Divergence = &j.Divergences[0]
-		if len(j.Divergences) == 1 {
-			j.Divergences = nil
-		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -21,8 +21,13 @@ type Config struct {
 	// comparing begins. Run closes the follower.
 	NewFollower NewFollower
 	// MaxSteps bounds the run (0: no bound). Reaching it before the
-	// program ends is an error.
+	// program ends is not an error: the run ends with what it found so
+	// far and Result.LimitReached is LimitSteps.
 	MaxSteps uint64
+	// TimeLimit bounds the comparison's wall time (0: no bound), like
+	// MaxSteps: reaching it sets Result.LimitReached to LimitTime. The
+	// end of ctx itself stays an error.
+	TimeLimit time.Duration
 	// StartAt, when set, runs the reference alone until its pc reaches
 	// this address, then starts comparing there.
 	StartAt *uint64
@@ -60,7 +65,8 @@ type Progress struct {
 	Elapsed         time.Duration
 }
 
-// ErrStepLimit is wrapped by the error of a run that reached MaxSteps.
+// ErrStepLimit is wrapped by the error of a run that reached MaxSteps
+// before it reached StartAt.
 var ErrStepLimit = errors.New("step limit reached before the program ended")
 
 // run is the state of one lockstep run.
@@ -124,7 +130,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 	if cfg.ProgressEvery <= 0 {
 		r.cfg.ProgressEvery = 200 * time.Millisecond
 	}
-	err := r.loop(ctx)
+	err := r.loopWithin(ctx)
 	if r.fol != nil {
 		r.res.Synced = r.fol.Synced()
 		if n, ok := r.fol.(interface{ NativeCounts() map[string]int }); ok {
@@ -164,7 +170,8 @@ func (r *run) loop(ctx context.Context) error {
 			return fmt.Errorf("after %d steps: %w", r.res.Steps, err)
 		}
 		if r.cfg.MaxSteps > 0 && r.res.Steps >= r.cfg.MaxSteps {
-			return fmt.Errorf("%w (%d steps)", ErrStepLimit, r.cfg.MaxSteps)
+			r.limitReached(LimitSteps)
+			return nil
 		}
 		done, err := r.step(ctx)
 		if err != nil {
@@ -290,6 +297,9 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			return r.asyncSignal(ctx, fs, rs)
+		}
 		if rs.Kind != machine.Stepped {
 			return r.refEnded(ctx, fs, rs), nil
 		}
@@ -302,11 +312,20 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind == machine.Signalled && rs.Signal == fs.Signal && rs.PC == fs.PC {
+			if d, ok := r.handles(rs.Signal); ok {
+				// Both sides fault alike and the program handles it.
+				r.res.Steps++
+				r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+				return r.deliver(ctx, d)
+			}
 			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
 			return true, nil
 		}
-		detail := fmt.Sprintf("the follower faults (signal %d, %s at %#x); the reference %s",
-			fs.Signal, accessWord(fs.Access), fs.Addr, describeStop(rs))
+		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			return r.asyncSignal(ctx, fs, rs)
+		}
+		detail := fmt.Sprintf("the follower faults (signal %s, %s at %#x); the reference %s",
+			machine.SignalText(fs.Signal), accessWord(fs.Access), fs.Addr, describeStop(rs))
 		if fs.Reason != "" {
 			detail += " (" + fs.Reason + ")"
 		}
@@ -329,8 +348,16 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind == machine.Signalled && rs.Signal == 4 && rs.PC == fs.PC {
+			if d, ok := r.handles(rs.Signal); ok {
+				r.res.Steps++
+				r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+				return r.deliver(ctx, d)
+			}
 			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, 4, fs.PC
 			return true, nil
+		}
+		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			return r.asyncSignal(ctx, fs, rs)
 		}
 		in := r.instruction(ctx, fs.PC)
 		if fs.Insn != "" && in.Text == "" {
@@ -390,6 +417,9 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 	rs, err := r.refStep(ctx)
 	if err != nil {
 		return false, err
+	}
+	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+		return r.asyncSignal(ctx, fs, rs)
 	}
 	if rs.Kind != machine.Stepped {
 		return r.refEnded(ctx, fs, rs), nil
@@ -469,6 +499,9 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 	// Before the reference runs the syscall, everything the follower wrote
 	// must be in the reference's memory too; before exit, every writable
 	// page the follower knows must match.
+	if r.threadUnsupported(ctx, fs) {
+		return true, nil
+	}
 	nr := le(r.ref.Registers().Bytes("rax"))
 	pages := r.fol.DirtyPages()
 	if nr == 60 || nr == 231 {
@@ -480,6 +513,10 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 	rs, err := r.refStep(ctx)
 	if err != nil {
 		return false, err
+	}
+	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) && rs.PC == fs.PC {
+		// A signal from outside stopped the reference before the call.
+		return r.asyncSignal(ctx, fs, rs)
 	}
 	r.res.Steps++
 	switch rs.Kind {
@@ -518,6 +555,12 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 		r.fol.Invalidate(0, ^uint64(0))
 	} else if e > s {
 		r.fol.Invalidate(s&^(pageSize-1), (e+pageSize-1)&^(pageSize-1))
+	}
+	if rs.Signal != 0 {
+		// The call signalled the program itself: deliver to the handler.
+		if d, ok := r.handles(rs.Signal); ok {
+			return r.deliver(ctx, d)
+		}
 	}
 	return false, nil
 }

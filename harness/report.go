@@ -212,6 +212,9 @@ func snapshotDiff(ref, fol *machine.Snapshot) string {
 // Style selects how a text report looks.
 type Style struct {
 	Color bool // ANSI colours, for terminals
+	// Explain lists every register not compared with its reason; without
+	// it the report has one line with their count and categories.
+	Explain bool
 }
 
 func (st Style) paint(code, s string) string {
@@ -226,11 +229,15 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
 	switch res.Outcome {
 	case Agree:
+		if res.LimitReached != "" {
+			p("%s for the first %d instructions; the program had not ended (%s limit)", st.paint("32;1", "agree"), res.Steps, limitWord(res.LimitReached))
+			break
+		}
 		p("%s: %d instructions compared", st.paint("32;1", "agree"), res.Steps)
 	case Diverge:
 		p("%s after %d instructions", st.paint("31;1", "DIVERGENCE"), res.Steps)
 	case FaultOutcome:
-		p("%s: both sides fault with signal %d at %#x after %d instructions", st.paint("33;1", "fault"), res.Signal, res.FaultPC, res.Steps)
+		p("%s: both sides fault with signal %s at %#x after %d instructions", st.paint("33;1", "fault"), machine.SignalText(res.Signal), res.FaultPC, res.Steps)
 	case UnsupportedOutcome:
 		p("%s: the oracle cannot execute %s at %#x (%s) after %d instructions", st.paint("33;1", "oracle unsupported"),
 			res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)
@@ -240,6 +247,9 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	case ErrorOutcome:
 		p("%s after %d instructions: %v", st.paint("31;1", "error"), res.Steps, res.Err)
 	}
+	if res.Outcome == Diverge && res.LimitReached != "" {
+		p(" (the run stopped at the %s limit)", limitWord(res.LimitReached))
+	}
 	p("\n")
 	for i, d := range res.Divergences {
 		if i > 0 {
@@ -248,6 +258,9 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		d.writeText(w, layout, st)
 	}
 	p("\nsummary: %d instructions, %d syscalls", res.Steps, res.Syscalls)
+	if res.Signals > 0 {
+		p(", %d signals delivered", res.Signals)
+	}
 	if res.Skipped > 0 {
 		p(", %d skipped before the start address", res.Skipped)
 	}
@@ -284,7 +297,11 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		p("not judged: %s\n", CountsText(res.Unjudged))
 	}
 	if len(res.NotCompared) > 0 {
-		p("not compared: %s\n", notComparedText(res.NotCompared))
+		if st.Explain {
+			p("not compared: %s\n", notComparedText(res.NotCompared))
+		} else {
+			p("not compared: %s (--explain lists them)\n", notComparedSummary(res.NotCompared))
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ type Outcome string
 // Outcomes of a run.
 const (
 	// Agree: both sides agreed on every compared instruction to the end
-	// (exit, or the step limit when one was asked for with StopAt).
+	// (exit, or a step or time limit: see Result.LimitReached).
 	Agree Outcome = "agree"
 	// Diverge: the sides differed; see Result.Divergences.
 	Diverge Outcome = "diverge"
@@ -20,7 +20,7 @@ const (
 	// reference executed.
 	UnsupportedOutcome Outcome = "unsupported"
 	// ErrorOutcome: the run could not be completed (bad input, a target
-	// failed, the step limit was reached before the program ended).
+	// failed, the start address was not reached).
 	ErrorOutcome Outcome = "error"
 )
 
@@ -44,10 +44,15 @@ type Result struct {
 	Steps    uint64         // instructions (and rep iterations) compared
 	Skipped  uint64         // reference steps run before comparing began (StartAt)
 	Syscalls uint64         // system calls the follower adopted
+	Signals  uint64         // signals delivered to handlers and followed
 	Synced   map[string]int // instructions taken from the reference, by mnemonic
 	// ExitStatus is the program's exit status, when it exited.
 	ExitStatus *int
-	// Signal is the signal of an agreed fault, or of the reference's death.
+	// LimitReached is LimitSteps or LimitTime when the run ended at
+	// Config.MaxSteps or Config.TimeLimit before the program ended.
+	LimitReached string
+	// Signal is the Linux signal number of an agreed fault, or of the
+	// reference's death.
 	Signal int
 	// FaultPC is where an agreed fault happened.
 	FaultPC uint64

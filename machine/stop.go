@@ -20,6 +20,10 @@ const (
 	Exited
 	// Killed: the guest was terminated by Signal.
 	Killed
+	// Delivered: Signal was delivered to the program's handler; the
+	// target stopped on the handler's first instruction (PC), with the
+	// signal frame written to the stack.
+	Delivered
 )
 
 func (k StopKind) String() string {
@@ -34,6 +38,8 @@ func (k StopKind) String() string {
 		return "exited"
 	case Killed:
 		return "killed"
+	case Delivered:
+		return "delivered"
 	}
 	return fmt.Sprintf("StopKind(%d)", int(k))
 }
@@ -55,7 +61,9 @@ type Stop struct {
 	// Repeat is set for an iteration of a rep-prefixed string instruction
 	// after which the program counter did not move.
 	Repeat bool
-	// Signal is the signal number for Signalled and Killed.
+	// Signal is the Linux signal number for Signalled, Killed and
+	// Delivered; for Syscall, a signal that arrived as the call returned
+	// and that the program handles, pending delivery (0: none).
 	Signal int
 	// ExitStatus is the exit status for Exited.
 	ExitStatus int
@@ -66,11 +74,13 @@ type Stop struct {
 func (s Stop) String() string {
 	switch s.Kind {
 	case Signalled:
-		return fmt.Sprintf("signal %d at %#x", s.Signal, s.PC)
+		return fmt.Sprintf("signal %s at %#x", SignalText(s.Signal), s.PC)
 	case Exited:
 		return fmt.Sprintf("exited with status %d", s.ExitStatus)
 	case Killed:
-		return fmt.Sprintf("killed by signal %d", s.Signal)
+		return fmt.Sprintf("killed by signal %s", SignalText(s.Signal))
+	case Delivered:
+		return fmt.Sprintf("signal %s delivered to the handler at %#x", SignalText(s.Signal), s.PC)
 	case Syscall:
 		if s.Syscall != nil {
 			return fmt.Sprintf("syscall %d at %#x = %#x", s.Syscall.Number, s.PC, s.Syscall.Result)

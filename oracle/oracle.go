@@ -196,6 +196,7 @@ type Oracle struct {
 	cmem unsafe.Pointer
 	// stale marks register groups of cur that may be out of date.
 	stale [groups]bool
+	clean *unicorn.Context // the CPU state at creation (exception.go)
 
 	// Step state, set by hooks.
 	ctx      context.Context
@@ -302,6 +303,9 @@ func New(ctx context.Context, layout *machine.Layout, initial *machine.Snapshot,
 		return nil, fmt.Errorf("oracle: %w", err)
 	}
 	if err := o.load(o.cur); err != nil {
+		return nil, err
+	}
+	if err := o.saveClean(eng); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -663,6 +667,11 @@ func (o *Oracle) step(ctx context.Context) (Result, error) {
 			return Result{}, err
 		}
 		o.rollback()
+		if contributory(o.intr) {
+			if err := o.clearException(); err != nil {
+				return Result{}, err
+			}
+		}
 		return res, nil
 	case err == nil,
 		o.faulted && o.fault.Access == Fetch && newRIP != pc:

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -135,6 +136,11 @@ func checkProgram(path string) error {
 	if machine := uint16(hdr[18]) | uint16(hdr[19])<<8; machine != 62 { // EM_X86_64
 		return fmt.Errorf("qemutrace: program %s is for ELF machine %d, not x86-64", path, machine)
 	}
+	// QEMU 7.2 refuses a program without execute permission and says
+	// nothing at all: say it here.
+	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("qemutrace: program %s is not executable (mode %v)", path, st.Mode().Perm())
+	}
 	return nil
 }
 
@@ -149,9 +155,9 @@ func (p *process) waitSocket(ctx context.Context) error {
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("qemutrace: QEMU exited before its gdbstub was ready (%v): %s", p.waitErr, p.stderr.String())
+			return fmt.Errorf("qemutrace: QEMU exited before its gdbstub was ready (%v): %s", p.waitErr, p.stderrText())
 		case <-ctx.Done():
-			return fmt.Errorf("qemutrace: waiting for QEMU's gdbstub socket: %w; QEMU stderr: %s", ctx.Err(), p.stderr.String())
+			return fmt.Errorf("qemutrace: waiting for QEMU's gdbstub socket: %w; QEMU stderr: %s", ctx.Err(), p.stderrText())
 		case <-tick.C:
 		}
 	}
@@ -169,12 +175,21 @@ func (p *process) dial(ctx context.Context) (net.Conn, error) {
 		}
 		select {
 		case <-p.done:
-			return nil, fmt.Errorf("QEMU exited (%v): %s", p.waitErr, p.stderr.String())
+			return nil, fmt.Errorf("QEMU exited (%v): %s", p.waitErr, p.stderrText())
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w (last: %v)", ctx.Err(), err)
 		case <-time.After(2 * time.Millisecond):
 		}
 	}
+}
+
+// stderrText is the end of what QEMU wrote to stderr, for error messages.
+func (p *process) stderrText() string {
+	s := strings.TrimSpace(p.stderr.String())
+	if s == "" {
+		return "(QEMU wrote nothing to stderr)"
+	}
+	return s
 }
 
 // exited reports whether QEMU has been reaped.

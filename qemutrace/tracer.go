@@ -66,8 +66,14 @@ type Tracer struct {
 
 	code map[uint64][]byte // instruction bytes of non-writable pages
 
+	// repPC is the last instruction found to leave rip unchanged, and
+	// repIs whether it is a rep string instruction (repValid: known).
+	repPC           uint64
+	repIs, repValid bool
+
 	steps, syscalls uint64
-	pending         int // a signal the guest stopped with, delivered by the next step
+	pending         int            // a signal (Linux's number) the guest stopped with, delivered by the next step or Deliver
+	actions         map[int]action // signal handlers the program installed, by Linux signal
 	ended           bool
 	last            machine.Stop
 }
@@ -204,7 +210,7 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 	case t.pending != 0:
 		sig := t.pending
 		t.pending = 0
-		stop, err = t.conn.StepWithSignal(ctx, sig)
+		stop, err = t.conn.StepWithSignal(ctx, gdbSignal(sig))
 	default:
 		var isSys bool
 		if isSys, err = t.isSyscall(ctx, pc); err != nil {
@@ -230,15 +236,29 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 		out.Kind, out.ExitStatus, out.Syscall = machine.Exited, stop.ExitStatus, sys
 	case rsp.StopTerminated:
 		t.ended = true
-		out.Kind, out.Signal = machine.Killed, stop.Signal
+		out.Kind, out.Signal = machine.Killed, linuxSignal(stop.Signal)
 	default:
 		if err := t.readRegisters(ctx); err != nil {
 			return machine.Stop{}, err
 		}
 		switch {
+		case stop.Signal != 5 && sys != nil && t.PC() != pc && t.Handled(linuxSignal(stop.Signal)):
+			// A handled signal arrived as the syscall returned (the
+			// program signalled itself): the call is done, the signal
+			// pending for Deliver.
+			t.pending = linuxSignal(stop.Signal)
+			sys.Result = t.reg(t.ix.ax)
+			out.Kind, out.Syscall, out.Signal = machine.Syscall, sys, t.pending
+			t.syscalls++
+			if err := t.followSyscall(sys); err != nil {
+				return machine.Stop{}, err
+			}
+			if err := t.followSigaction(ctx, sys); err != nil {
+				return machine.Stop{}, err
+			}
 		case stop.Signal != 5: // SIGTRAP is the step itself
-			t.pending = stop.Signal
-			out.Kind, out.Signal, out.PC = machine.Signalled, stop.Signal, t.PC()
+			t.pending = linuxSignal(stop.Signal)
+			out.Kind, out.Signal, out.PC = machine.Signalled, t.pending, t.PC()
 		case sys != nil:
 			sys.Result = t.reg(t.ix.ax)
 			out.Kind, out.Syscall = machine.Syscall, sys
@@ -246,9 +266,18 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 			if err := t.followSyscall(sys); err != nil {
 				return machine.Stop{}, err
 			}
+			if err := t.followSigaction(ctx, sys); err != nil {
+				return machine.Stop{}, err
+			}
 		default:
 			out.Kind = machine.Stepped
-			out.Repeat = t.PC() == pc
+			if t.PC() == pc {
+				if out.Repeat, err = t.repeated(ctx, pc); err != nil {
+					return machine.Stop{}, err
+				}
+			} else {
+				t.repValid = false
+			}
 		}
 	}
 	if out.Kind != machine.Signalled {
@@ -313,6 +342,9 @@ func (t *Tracer) stepSyscall(ctx context.Context, pc, nr uint64) (rsp.Stop, erro
 func (t *Tracer) isSyscall(ctx context.Context, pc uint64) (bool, error) {
 	var b [2]byte
 	page := pc &^ (pageSize - 1)
+	if !t.fetchable(pc) {
+		return false, nil // the step faults: SIGSEGV on the fetch
+	}
 	if pc-page <= pageSize-2 {
 		if r, ok := t.mem.Find(pc); !ok || r.Perm&machine.PermWrite == 0 {
 			code, ok := t.code[page]

@@ -74,6 +74,9 @@ func Check(exp corpus.Expectation, res *harness.Result) error {
 	}
 	switch want {
 	case "agree":
+		if res.LimitReached != "" {
+			return fmt.Errorf("the %s limit was reached before the program ended", res.LimitReached)
+		}
 		if res.ExitStatus == nil || *res.ExitStatus != exp.ExitStatus {
 			return fmt.Errorf("exit status %s, want %d", exitText(res), exp.ExitStatus)
 		}
@@ -83,6 +86,10 @@ func Check(exp corpus.Expectation, res *harness.Result) error {
 		}
 	case "diverge":
 		return checkDivergence(exp, res.Divergences[0])
+	case "unsupported":
+		if exp.Reason != "" && !strings.Contains(res.UnsupportedReason, exp.Reason) {
+			return fmt.Errorf("unsupported because %q, recorded %q", res.UnsupportedReason, exp.Reason)
+		}
 	}
 	return nil
 }

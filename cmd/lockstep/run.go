@@ -25,6 +25,7 @@ type harnessFlags struct {
 	imprecise      bool
 	history        int
 	asJSON         bool
+	explain        bool
 	timeout        time.Duration
 	arbiter        string
 	noArbiter      bool
@@ -39,7 +40,7 @@ func (h *harnessFlags) arbiterMode() string {
 }
 
 func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
-	fs.Uint64Var(&h.maxSteps, "max-steps", defaultMax, "give up after `N` instructions (0: no limit); reaching it is an error")
+	fs.Uint64Var(&h.maxSteps, "max-steps", defaultMax, "compare at most `N` instructions (0: no limit); reaching it with no divergence is agreement")
 	fs.StringVar(&h.start, "start", "", "run QEMU alone to `ADDR` (hex, or a symbol of PROG), then start comparing")
 	fs.BoolVar(&h.keepGoing, "keep-going", false, "after a divergence, adopt the reference's state and go on")
 	fs.IntVar(&h.maxDivergences, "max-divergences", 10, "with --keep-going, stop after `N` divergences")
@@ -48,14 +49,15 @@ func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
 	fs.BoolVar(&h.imprecise, "compare-imprecise", false, "compare register bits the oracle does not model faithfully too")
 	fs.IntVar(&h.history, "history", 16, "instructions of history in a report")
 	fs.BoolVar(&h.asJSON, "json", false, "write the report as one JSON object")
-	fs.DurationVar(&h.timeout, "timeout", 0, "give up after this long (0: no limit)")
+	fs.BoolVar(&h.explain, "explain", false, "list every register not compared, with the reason")
+	fs.DurationVar(&h.timeout, "timeout", 0, "compare for at most this long (0: no limit); reaching it with no divergence is agreement")
 	fs.StringVar(&h.arbiter, "arbiter", session.ArbiterDivergences, "when the host CPU judges: `divergences` (each divergence) or every (every instruction)")
 	fs.BoolVar(&h.noArbiter, "no-arbiter", false, "no host CPU: no verdicts, no oracle corrections, no native fallback")
 }
 
 func (h *harnessFlags) config(prog string) (harness.Config, error) {
 	cfg := harness.Config{MaxSteps: h.maxSteps, KeepGoing: h.keepGoing, MaxDivergences: h.maxDivergences,
-		StrictFlags: h.strictFlags, CompareImprecise: h.imprecise, History: h.history}
+		StrictFlags: h.strictFlags, CompareImprecise: h.imprecise, History: h.history, TimeLimit: h.timeout}
 	if h.ignore != "" {
 		for _, r := range strings.Split(h.ignore, ",") {
 			if r = strings.TrimSpace(r); r != "" {
@@ -114,11 +116,6 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer closeIn()
-	if h.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, h.timeout)
-		defer cancel()
-	}
 	progress := isTerminal(stderr) && !h.asJSON
 	if progress {
 		hcfg.Progress = func(p harness.Progress) {
@@ -136,21 +133,26 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lockstep run: %v\n", err)
 		return exitError
 	}
-	return report(rep, h.asJSON, stdout)
+	return report(rep, h.asJSON, h.explain, stdout)
 }
 
 // report renders a run and returns the exit status it deserves.
-func report(rep *session.Report, asJSON bool, stdout io.Writer) int {
+func report(rep *session.Report, asJSON, explain bool, stdout io.Writer) int {
 	if asJSON {
 		rep.WriteJSON(stdout)
 	} else {
-		rep.WriteText(stdout, rep.Layout, harness.Style{Color: isTerminal(stdout)})
+		rep.WriteText(stdout, rep.Layout, harness.Style{Color: isTerminal(stdout), Explain: explain})
 		fmt.Fprintf(stdout, "QEMU CPU model: %s\n", rep.CPU)
 	}
 	return exitStatus(rep.Result)
 }
 
+// exitStatus is the run's exit status: 1 whenever a divergence was
+// recorded, whatever ended the run afterwards.
 func exitStatus(res *harness.Result) int {
+	if len(res.Divergences) > 0 {
+		return exitDiverge
+	}
 	switch res.Outcome {
 	case harness.Agree, harness.FaultOutcome:
 		return exitAgree

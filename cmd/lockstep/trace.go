@@ -76,6 +76,7 @@ func cmdTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		summary["exit_status"] = last.ExitStatus
 	case machine.Killed:
 		summary["killed_by_signal"] = last.Signal
+		summary["killed_by_signal_name"] = machine.SignalName(last.Signal)
 	}
 	if *asJSON {
 		b, _ := json.Marshal(map[string]any{"summary": summary})
@@ -130,6 +131,7 @@ func writeTraceLine(w io.Writer, rec qemutrace.Record, ranges []qemutrace.Range,
 		switch stop.Kind {
 		case machine.Signalled, machine.Killed:
 			line["signal"] = stop.Signal
+			line["signal_name"] = machine.SignalName(stop.Signal)
 		case machine.Exited:
 			line["exit_status"] = stop.ExitStatus
 		}

@@ -1,0 +1,40 @@
+package machine
+
+import "fmt"
+
+// Linux x86-64 signal numbers the tools name (asm-generic numbering).
+const (
+	SIGILL  = 4
+	SIGTRAP = 5
+	SIGBUS  = 7
+	SIGFPE  = 8
+	SIGSEGV = 11
+)
+
+// linuxSignalNames are Linux x86-64's signal names by number.
+var linuxSignalNames = [...]string{
+	1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
+	8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE",
+	14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP",
+	20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ",
+	26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
+}
+
+// SignalName is the name of a Linux x86-64 signal: "SIGUSR1",
+// "SIGRTMIN+3", or "signal 99" for a number Linux does not have.
+func SignalName(sig int) string {
+	switch {
+	case sig > 0 && sig < len(linuxSignalNames) && linuxSignalNames[sig] != "":
+		return linuxSignalNames[sig]
+	case sig == 32:
+		return "SIGRTMIN"
+	case sig > 32 && sig <= 64:
+		return fmt.Sprintf("SIGRTMIN+%d", sig-32)
+	}
+	return fmt.Sprintf("signal %d", sig)
+}
+
+// SignalText is a signal as reports show it: "SIGUSR1 (10)".
+func SignalText(sig int) string {
+	return fmt.Sprintf("%s (%d)", SignalName(sig), sig)
+}
