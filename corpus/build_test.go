@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -318,9 +317,9 @@ func TestDefaultCacheDir(t *testing.T) {
 	}
 }
 
-// qemuCPU approximates the oracle's CPU model (Unicorn 2.0.1): the
-// extensions it cannot execute are switched off.
-const qemuCPU = "max,-avx,-avx2,-fma,-f16c,-movbe,-rdrand,-rdseed,-popcnt,-pclmulqdq,-xsave"
+// qemuCPU approximates lockstep's default model (session.ArbiterCPU on
+// this host): QEMU's max without XSAVE, whose areas depend on the host.
+const qemuCPU = "max,-xsave"
 
 // qemuDiffers lists the entries whose output under QEMU 7.2 differs from
 // the same program run on the host, because QEMU gets something wrong (or
@@ -414,8 +413,8 @@ func TestPrograms(t *testing.T) {
 			}
 			check("native", status, signal)
 			cpu := qemuCPU
-			if e.Skip != "" || slices.ContainsFunc(e.Labels, hostOnlyLabels.has) {
-				cpu = "max" // the oracle cannot run it, QEMU (and the host) can
+			if e.CPU != "" {
+				cpu = e.CPU
 			}
 			emulated, status, signal, err := run(ctx, e.Stdin, append([]string{qemu, "-cpu", cpu}, argv...)...)
 			if err != nil {
@@ -432,13 +431,3 @@ func TestPrograms(t *testing.T) {
 		})
 	}
 }
-
-// labelSet is a set of labels.
-type labelSet map[string]bool
-
-func (s labelSet) has(l string) bool { return s[l] }
-
-// hostOnlyLabels mark entries whose extension Unicorn lacks: lockstep runs
-// them with the host CPU as the oracle's fallback, and QEMU with a model
-// that has the extension.
-var hostOnlyLabels = labelSet{"avx": true, "avx2": true, "movbe": true, "popcnt": true, "pclmul": true, "pclmulqdq": true, "fsgsbase": true}

@@ -217,7 +217,7 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		d.Verdict = verdictOf(bytes.Equal(hw, d.Reference), bytes.Equal(hw, d.Follower))
 	case KindFault:
 		d.Verdict, d.Hardware = faultVerdict(res.Fault, r.faultSigs[0], r.faultSigs[1])
-		if r.faultSigs[0] == sigILL && res.Fault == nil {
+		if r.faultSigs[0] == machine.SIGILL && res.Fault == nil {
 			// The reference's CPU model lacks what the host has: not a bug.
 			d.Verdict, d.VerdictReason = Unjudged, "the reference raised SIGILL where the host executes it: the reference's CPU model may lack the extension"
 			return false
@@ -266,7 +266,6 @@ func faultVerdict(f *native.Fault, refSig, folSig int) (Verdict, []byte) {
 	return verdictOf(host == refSig, host == folSig), hw
 }
 
-const sigILL = 4
 
 func unjudgedReason(err error) string {
 	msg := err.Error()

@@ -347,14 +347,8 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if rs.Kind == machine.Signalled && rs.Signal == 4 && rs.PC == fs.PC {
-			if d, ok := r.handles(rs.Signal); ok {
-				r.res.Steps++
-				r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
-				return r.deliver(ctx, d)
-			}
-			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, 4, fs.PC
-			return true, nil
+		if rs.Kind == machine.Signalled && rs.Signal == machine.SIGILL && rs.PC == fs.PC {
+			return r.modelSIGILL(ctx, fs)
 		}
 		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
 			return r.asyncSignal(ctx, fs, rs)
@@ -397,6 +391,21 @@ func (r *run) refEnded(ctx context.Context, fs FollowStep, rs machine.Stop) bool
 	return true
 }
 
+// modelSIGILL follows a reference that raised SIGILL on an instruction the
+// follower could not execute itself (Unsupported, or run on the host for
+// it): the reference's CPU model lacks the extension, which is no
+// divergence. A handler runs if the program has one; else the run ends
+// with the fault, as it would on a CPU of that model.
+func (r *run) modelSIGILL(ctx context.Context, fs FollowStep) (bool, error) {
+	if d, ok := r.handles(machine.SIGILL); ok {
+		r.res.Steps++
+		r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+		return r.deliver(ctx, d)
+	}
+	r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, machine.SIGILL, fs.PC
+	return true, nil
+}
+
 // adoptFault makes the follower, which faulted where the reference and the
 // host did not, take the reference's state after the instruction.
 func (r *run) adoptFault(rs machine.Stop) (bool, error) {
@@ -420,6 +429,9 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 	}
 	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
 		return r.asyncSignal(ctx, fs, rs)
+	}
+	if fs.Native && rs.Kind == machine.Signalled && rs.Signal == machine.SIGILL && rs.PC == fs.PC {
+		return r.modelSIGILL(ctx, fs)
 	}
 	if rs.Kind != machine.Stepped {
 		return r.refEnded(ctx, fs, rs), nil

@@ -69,6 +69,7 @@ type FollowStep struct {
 	Addr   uint64  // for Fault: the faulting data address, if any
 	Access string  // for Fault: "read", "write", "fetch" or ""
 	Repeat bool    // one iteration of a rep instruction; rip did not move
+	Native bool    // for Executed: the follower had the host CPU run it
 	Writes []Write // memory written, valid until the next step
 }
 

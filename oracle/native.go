@@ -121,7 +121,7 @@ func (o *Oracle) runNative(ctx context.Context, unsup Result) (Result, error) {
 			o.ymmUsed = true
 		}
 	}
-	out := Result{Kind: Executed, PC: unsup.PC, Insn: unsup.Insn}
+	out := Result{Kind: Executed, PC: unsup.PC, Insn: unsup.Insn, Native: true}
 	for _, w := range res.Writes {
 		if err := o.mem.write(w.Addr, w.New); err != nil {
 			return Result{}, fmt.Errorf("oracle: adopt the host's write at %#x: %w", w.Addr, err)

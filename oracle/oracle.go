@@ -156,6 +156,9 @@ type Result struct {
 	// Repeat: one iteration of a rep string instruction ran and rip did
 	// not move (more iterations follow).
 	Repeat bool
+	// Native: Unicorn could not execute the instruction and the host CPU
+	// ran it (WithHost).
+	Native bool
 }
 
 // Option configures New.

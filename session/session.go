@@ -115,7 +115,7 @@ func (f *oracleFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	if err != nil {
 		return harness.FollowStep{}, err
 	}
-	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat, Reason: r.Reason}
+	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat, Reason: r.Reason, Native: r.Native}
 	switch r.Kind {
 	case oracle.Executed:
 		s.Kind = harness.Executed

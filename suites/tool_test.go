@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"lockstep/corpus"
 	"lockstep/harness"
 	"lockstep/internal/faultinject"
 	"lockstep/internal/testprog"
@@ -62,6 +63,41 @@ var _ = Describe("the harness on real QEMU and the real oracle", Label("tool"), 
 		Expect(d.Instruction.Text).To(HavePrefix("pdep"))
 		Expect(d.Register).To(Equal("rax"))
 		Expect(d.Reference).To(Equal([]byte{0, 5, 0, 0, 0, 0, 0, 0}), "QEMU deposits 0b101 into mask 0xf00")
+	})
+
+	It("ends as QEMU's SIGILL, not a divergence, where the host runs for the oracle what QEMU's model lacks", func(ctx SpecContext) {
+		prog := testprog.Build(GinkgoT(), filepath.Join("testdata", "sha-model.S"))
+		rep, err := session.Run(ctx, session.Options{Program: prog, TempDir: tmp})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Divergences).To(BeEmpty())
+		Expect(rep.Outcome).To(Equal(harness.FaultOutcome))
+		Expect(rep.Signal).To(Equal(machine.SIGILL))
+		Expect(rep.Native).To(HaveKey(ContainSubstring("sha1rnds4")), "the host ran it for the oracle")
+	})
+
+	It("sees FSIN's mistake that QEMU and the oracle share only when every instruction is judged", func(ctx SpecContext) {
+		entries, err := corpus.All()
+		Expect(err).NotTo(HaveOccurred())
+		var fsin corpus.Entry
+		for _, e := range entries {
+			if e.Name == "x87/fsin-half" {
+				fsin = e
+			}
+		}
+		Expect(fsin.ArbiterEvery).To(BeTrue(), "the corpus entry asks for --arbiter every")
+		b := &corpus.Builder{}
+		rep, err := session.RunEntry(ctx, fsin, b, session.Options{TempDir: tmp, Arbiter: session.ArbiterDivergences})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep).To(suites.AgreeThroughout(), "QEMU and the oracle agree on FSIN(0.5)")
+		rep, err = session.RunEntry(ctx, fsin, b, session.Options{TempDir: tmp})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Outcome).To(Equal(harness.Diverge))
+		d := rep.Divergences[0]
+		Expect(d.Instruction.Text).To(HavePrefix("fsin"))
+		Expect(d.Verdict).To(Equal(harness.BothWrong))
+		Expect(d.Reference).To(Equal(d.Follower))
+		Expect(d.Hardware).NotTo(Equal(d.Reference))
+		Expect(rep.Judged).To(BeNumerically(">", 0))
 	})
 
 	It("finds QEMU 7.2's BLSI carry-flag bug", func(ctx SpecContext) {
