@@ -36,8 +36,7 @@
 // expected to do: "corrections: MNEMONIC..." lists the instructions on
 // which the host sides with QEMU and the oracle is corrected, and
 // "arbiter: every" asks for every instruction to be judged natively, so
-// that a mistake QEMU and the oracle share becomes a divergence. "cpu:
-// MODEL" names the QEMU CPU model an entry needs instead of the default.
+// that a mistake QEMU and the oracle share becomes a divergence.
 package corpus
 
 import (
@@ -161,10 +160,6 @@ type Entry struct {
 	// when the oracle is expected to need no correction. Only entries
 	// that expect agree or diverge may list corrections.
 	Corrections []string
-	// CPU is the QEMU -cpu model the entry needs instead of the default
-	// (AVX programs need "max": QEMU 7.2 runs VEX only with XSAVE in its
-	// model, which the default leaves out).
-	CPU string
 	// ArbiterEvery says that the entry is run with every instruction
 	// judged natively ("arbiter: every"), not only the divergent ones, so
 	// that a mistake QEMU and the oracle share shows as a divergence.
@@ -338,7 +333,7 @@ var manifestKeys = map[string]bool{
 	"divergence.reference": true, "divergence.oracle": true,
 	"divergence.verdict": true,
 	"reason":             true, "skip": true, "max-steps": true,
-	"corrections": true, "arbiter": true, "cpu": true,
+	"corrections": true, "arbiter": true,
 }
 
 // Parse parses the manifest data of the entry called name ("class/name")
@@ -478,11 +473,6 @@ func (e *Entry) set(key, value string) error {
 		}
 	case "corrections":
 		e.Corrections, err = parseMnemonics(value)
-	case "cpu":
-		if value == "" || strings.ContainsAny(value, " \t") {
-			err = fmt.Errorf("want one QEMU CPU model, got %q", value)
-		}
-		e.CPU = value
 	case "arbiter":
 		if value != "every" {
 			return fmt.Errorf("unknown arbiter mode %q (want every)", value)
@@ -710,9 +700,6 @@ func (e Entry) Manifest() ([]byte, error) {
 	}
 	if len(e.Corrections) > 0 {
 		kvs = append(kvs, kv{"corrections", strings.Join(e.Corrections, " ")})
-	}
-	if e.CPU != "" {
-		kvs = append(kvs, kv{"cpu", e.CPU})
 	}
 	if e.ArbiterEvery {
 		kvs = append(kvs, kv{"arbiter", "every"})

@@ -107,12 +107,6 @@ corrections: f2xm1
 				Expect: Expectation{Outcome: Agree}},
 		},
 		{
-			name: "avx2/model",
-			text: "labels: avx2\ncpu: max\n",
-			want: Entry{Name: "avx2/model", Labels: []string{"avx2"}, CPU: "max",
-				Expect: Expectation{Outcome: Agree}},
-		},
-		{
 			name: "asm/explicit",
 			text: "source: other.S\nlabels: alu\n",
 			want: Entry{Name: "asm/explicit", Source: "programs/asm/other.S", Build: BuildAsm, Labels: []string{"alu"},
@@ -172,8 +166,6 @@ func TestParseErrors(t *testing.T) {
 		{"source with directory", "a/b", "source: ../x.S\nlabels: alu\n", "not a plain file name"},
 		{"source with odd extension", "a/b", "source: x.s\nlabels: alu\n", "must end in .S or .c"},
 		{"not UTF-8", "a/b", "labels: alu\nreason: \xff\xfe\n", "UTF-8"},
-		{"empty cpu", "a/b", "labels: avx2\ncpu:\n", "one QEMU CPU model"},
-		{"two cpu models", "a/b", "labels: avx2\ncpu: max qemu64\n", "one QEMU CPU model"},
 		{"empty corrections", "a/b", "labels: bmi2\ncorrections:\n", "empty"},
 		{"upper-case correction", "a/b", "labels: bmi2\ncorrections: PEXT\n", "not a lower-case mnemonic"},
 		{"correction with punctuation", "a/b", "labels: bmi2\ncorrections: pext,pdep\n", "not a lower-case mnemonic"},

@@ -82,8 +82,7 @@ const transcendentalBound = "x87 transcendental result within 1 ulp of the host'
 var hostDependent = map[string]string{
 	"fxsave": "saves the x87 last-instruction pointers, which differ by design", "fxsave64": "saves the x87 last-instruction pointers",
 	"fnsave": "saves the x87 last-instruction pointers", "fnstenv": "saves the x87 last-instruction pointers",
-	"xsave": "state components depend on the host's XCR0", "xsavec": "state components depend on the host's XCR0",
-	"xsaveopt": "state components depend on the host's XCR0", "xrstor": "state components depend on the host's XCR0",
+	"xsave": "saves the x87 last-instruction pointers", "xsave64": "saves the x87 last-instruction pointers",
 	"sgdt": "reads the host kernel's tables", "sidt": "reads the host kernel's tables", "sldt": "reads the host kernel's tables",
 	"str": "reads the host kernel's tables", "smsw": "reads the host's CR0", "lsl": "reads the host kernel's GDT", "lar": "reads the host kernel's GDT",
 }
@@ -121,20 +120,7 @@ func (m *preMemory) Page(addr uint64, p []byte) (machine.Perm, bool, error) {
 	return reg.Perm, true, nil
 }
 
-func (m *preMemory) read(addr uint64, p []byte) error {
-	for len(p) > 0 {
-		page := addr &^ (pageSize - 1)
-		var buf [pageSize]byte
-		if _, ok, err := m.Page(page, buf[:]); err != nil {
-			return err
-		} else if !ok {
-			return fmt.Errorf("no mapping at %#x", addr)
-		}
-		n := copy(p, buf[addr-page:])
-		p, addr = p[n:], addr+uint64(n)
-	}
-	return nil
-}
+func (m *preMemory) read(addr uint64, p []byte) error { return native.ReadSource(m, addr, p) }
 
 // hostRun runs the step being compared on the host, from the state before
 // it.
@@ -265,7 +251,6 @@ func faultVerdict(f *native.Fault, refSig, folSig int) (Verdict, []byte) {
 	}
 	return verdictOf(host == refSig, host == folSig), hw
 }
-
 
 func unjudgedReason(err error) string {
 	msg := err.Error()

@@ -299,6 +299,9 @@ func (e *Executor) run(st *State) (*Result, error) {
 		return nil, err
 	}
 	regs := toPtrace(st, rm)
+	save := stateSaveOf(inst.Op)
+	area, hasArea := effectiveAddress(inst, &regs, pc)
+	rfbm := clampRFBM(&regs, save)
 	// The XSAVE area still holds the last run's state (or the child's
 	// first): toXState replaces all of x87, SSE and AVX in it.
 	toXState(e.t.xstate, st, rm)
@@ -364,6 +367,16 @@ func (e *Executor) run(st *State) (*Result, error) {
 		return nil, err
 	}
 	fixPushf(res, inst, get(st.Regs, rm.eflags))
+	if save != notStateSave {
+		// The instruction leaves rax and rdx alone: undo the clamp.
+		put(res.Regs, rm.gpr[0], get(st.Regs, rm.gpr[0]))
+		put(res.Regs, rm.gpr[3], get(st.Regs, rm.gpr[3]))
+		if hasArea {
+			if err := fixStateSave(res, save, area, rfbm, func(a uint64, p []byte) error { return ReadSource(st.Memory, a, p) }); err != nil {
+				return nil, fmt.Errorf("%w: %w", errSource, err)
+			}
+		}
+	}
 	return res, nil
 }
 
@@ -388,8 +401,8 @@ func (e *Executor) check(st *State, pc uint64) (x86asm.Inst, error) {
 	switch inst.Op {
 	case x86asm.SYSCALL, x86asm.SYSENTER, x86asm.SYSEXIT, x86asm.SYSRET:
 		return inst, fmt.Errorf("%w: %s would enter the kernel", ErrRefused, strings.ToLower(inst.Op.String()))
-	case x86asm.XSAVE, x86asm.XSAVE64, x86asm.XSAVEOPT, x86asm.XSAVEOPT64, x86asm.XRSTOR, x86asm.XRSTOR64:
-		return inst, fmt.Errorf("%w: %s saves or restores the state components of the host kernel's XCR0, not the emulated CPU's", ErrRefused, strings.ToLower(inst.Op.String()))
+	case x86asm.XSAVEOPT, x86asm.XSAVEOPT64:
+		return inst, fmt.Errorf("%w: %s skips components by the host's own tracking of what was modified", ErrRefused, strings.ToLower(inst.Op.String()))
 	case x86asm.INT:
 		if v, ok := inst.Args[0].(x86asm.Imm); ok && v != 3 && v != 4 {
 			return inst, fmt.Errorf("%w: int %#x would enter the kernel", ErrRefused, int64(v))
@@ -523,5 +536,21 @@ func (e *Executor) collectWrites(res *Result) error {
 		}
 	}
 	sortWrites(res.Writes)
+	return nil
+}
+
+// ReadSource reads [addr, addr+len(p)) from a page source.
+func ReadSource(src PageSource, addr uint64, p []byte) error {
+	var page [pageSize]byte
+	for len(p) > 0 {
+		base := addr &^ (pageSize - 1)
+		if _, ok, err := src.Page(base, page[:]); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("no mapping at %#x", addr)
+		}
+		n := copy(p, page[addr-base:])
+		p, addr = p[n:], addr+uint64(n)
+	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"lockstep/internal/testprog"
 	"lockstep/machine"
 )
 
@@ -56,6 +57,11 @@ insn:	%s
 	.globl	insn_end
 insn_end:
 	DUMP
+	mov	$1, %%eax
+	mov	$1, %%edi
+	lea	xbuf(%%rip), %%rsi
+	mov	$832, %%edx
+	syscall
 	mov	$60, %%eax
 	xor	%%edi, %%edi
 	syscall
@@ -64,13 +70,17 @@ insn_end:
 half:	.double	0.5
 pair:	.double	1.5, -3.25
 wide:	.long	1, 2, 3, 0x7fffffff, 5, 6, 7, 8, 10, 20, 30, 1, 50, 60, 70, 0x80000000
+	.balign	64
+xbuf:	.space	832
 `
 
 const dumpSize = 912
 
 // hostProgram is a compiled case: its dumps and its memory.
 type hostProgram struct {
+	bin           string
 	before, after []byte // dumps; after is nil when the instruction faulted
+	xbuf          []byte // the save area xbuf at the end (832 bytes), when it got there
 	signal        syscall.Signal
 	insn, insnEnd uint64
 	file          *elf.File
@@ -93,7 +103,7 @@ func buildHostProgram(t testing.TB, setup, insn string) *hostProgram {
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Stdout = &out
 	err := cmd.Run()
-	p := &hostProgram{}
+	p := &hostProgram{bin: bin}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		ws := ee.Sys().(syscall.WaitStatus)
@@ -111,6 +121,9 @@ func buildHostProgram(t testing.TB, setup, insn string) *hostProgram {
 	p.before = b[:dumpSize]
 	if len(b) >= 2*dumpSize {
 		p.after = b[dumpSize : 2*dumpSize]
+	}
+	if len(b) >= 2*dumpSize+832 {
+		p.xbuf = b[2*dumpSize:]
 	}
 	f, err := elf.Open(bin)
 	if err != nil {
@@ -361,4 +374,69 @@ func TestNoChildLeftBehind(t *testing.T) {
 	if _, err := e.Run(context.Background(), &State{}); err == nil {
 		t.Error("Run after Close succeeded")
 	}
+}
+
+// The executor stands in for QEMU's CPU in XSAVE and FXSAVE: the bytes it
+// saves (with the requested components cut to what both have, every
+// requested component in use, the guest's MXCSR_MASK) are the bytes QEMU
+// 7.2 saves, from the same state, with the components both have (max
+// without MPX and PKU, as lockstep runs it).
+func TestStateSavesLikeQEMU(t *testing.T) {
+	testprog.RequireQEMU(t)
+	e := startExecutor(t)
+	for _, tc := range []struct{ name, setup, insn string }{
+		{"xsave, components in use, every bit requested", "vmovdqu wide(%rip), %ymm3\n fld1\n mov $-1, %eax\n mov $-1, %edx", "xsave64 xbuf(%rip)"},
+		{"xsave, components in their initial state", "vzeroupper\n fninit\n mov $7, %eax\n xor %edx, %edx", "xsave xbuf(%rip)"},
+		{"xsave of SSE alone", "vmovdqu wide(%rip), %ymm3\n mov $2, %eax\n xor %edx, %edx", "xsave64 xbuf(%rip)"},
+		{"fxsave", "fld1\n movdqu wide(%rip), %xmm4", "fxsave64 xbuf(%rip)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := buildHostProgram(t, tc.setup, tc.insn)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			out, err := exec.CommandContext(ctx, "qemu-x86_64", "-cpu", "max,-mpx,-pku", p.bin).Output()
+			if err != nil || len(out) < 2*dumpSize+832 {
+				t.Fatalf("under QEMU: %v, %d bytes", err, len(out))
+			}
+			want := out[2*dumpSize:]
+			in := stateFromDump(p.before, p.insn)
+			rsp, _ := in.Regs.Uint64("rsp")
+			mem := &elfMemory{f: p.file, rsp: rsp, top: binary.LittleEndian.Uint64(p.before[136:])}
+			in.Memory = mem
+			res, err := e.Run(ctx, in)
+			if err != nil || res.Fault != nil {
+				t.Fatalf("Run: %v %v", err, res)
+			}
+			xbuf := p.elfSymbol(t, "xbuf")
+			got := make([]byte, 832)
+			if err := res.ReadMemory(xbuf, got, func(a uint64, b []byte) error { return ReadSource(mem, a, b) }); err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Errorf("byte %d of the area: executor %#02x, QEMU %#02x", i, got[i], want[i])
+				}
+			}
+			for _, r := range []string{"rax", "rdx"} {
+				if a, b := res.Regs.Bytes(r), in.Regs.Bytes(r); !bytes.Equal(a, b) {
+					t.Errorf("%s changed: %x, was %x", r, a, b)
+				}
+			}
+		})
+	}
+}
+
+func (p *hostProgram) elfSymbol(t *testing.T, name string) uint64 {
+	t.Helper()
+	syms, err := p.file.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range syms {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	t.Fatalf("no symbol %s", name)
+	return 0
 }

@@ -38,18 +38,21 @@ var arbiterFeatures = []struct{ qemu, cpuinfo string }{
 	{"sse4a", "sse4a"}, {"abm", "abm"}, {"bmi1", "bmi1"}, {"bmi2", "bmi2"}, {"adx", "adx"},
 }
 
-// Without XSAVE, QEMU 7.2 clears OSXSAVE and raises SIGILL for VEX
-// instructions: AVX programs need an explicit --cpu with xsave on.
+// XSAVE itself stays on (QEMU 7.2 runs VEX instructions only with OSXSAVE
+// set): the native executor runs XSAVE and XRSTOR with the components both
+// CPUs have (package native says how).
 //
 // arbiterOffFeatures stay off whatever the host has, because their results
-// depend on the host's kernel or timing rather than on the architecture.
+// depend on the host's kernel, its bookkeeping or timing rather than on the
+// architecture.
 var arbiterOffFeatures = []struct{ qemu, why string }{
-	{"xsave", "XSAVE areas follow the host kernel's XCR0, not QEMU's (glibc's lazy binding saves with it)"},
-	{"xsaveopt", "as xsave"}, {"xsavec", "as xsave"}, {"xsaves", "as xsave"}, {"xgetbv1", "as xsave"},
+	{"xsaveopt", "skips what the host's own tracking says is unmodified"},
+	{"xsavec", "the compacted layout follows the host's XINUSE"},
+	{"xsaves", "supervisor state"}, {"xgetbv1", "XINUSE is the host's"},
 	{"pku", "protection keys are kernel state"},
 	{"umip", "sgdt/sidt/smsw/sldt/str read the host kernel's tables"},
 	{"rtm", "transactions abort for host reasons"}, {"hle", "as rtm"},
-	{"waitpkg", "waits depend on timing"}, {"mpx", "removed from Linux"},
+	{"waitpkg", "waits depend on timing"}, {"mpx", "removed from Linux, and absent from the host's XCR0"},
 	{"avx512f", "QEMU 7.2 has no AVX-512"},
 }
 

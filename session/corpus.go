@@ -24,9 +24,6 @@ func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Optio
 		return nil, err
 	}
 	opts.Program, opts.Args = bin, e.Args
-	if opts.CPU == "" {
-		opts.CPU = e.CPU
-	}
 	if e.ArbiterEvery && opts.Arbiter == "" {
 		opts.Arbiter = ArbiterEvery
 	}
