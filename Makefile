@@ -46,6 +46,7 @@ demo: build
 
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./harness ./session ./oracle ./rsp
+	$(GO) test -run='^$$' -bench=Verdict -benchtime=2000x ./native
 
 # A short bounded run of every fuzz target.
 FUZZTIME ?= 10s
