@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -137,6 +138,30 @@ func (r *run) hostRun(ctx context.Context, writes []Write) (*native.Result, *pre
 	return res, mem, err
 }
 
+// before captures the state the judged instruction started from: the
+// registers, the state the layout lacks, and the pages the host's run
+// touched, as they were (what a minimized reproducer starts from).
+func (r *run) before(res *native.Result, mem *preMemory) *Before {
+	b := &Before{Regs: r.pre.Clone(), FTag: 0xffff}
+	if x, ok := r.fol.(ExtraState); ok {
+		b.FTag, b.YMMH = x.ExtraBefore()
+	}
+	if res == nil {
+		return b
+	}
+	for _, addr := range res.Pages {
+		pg := Page{Addr: addr, Data: make([]byte, pageSize)}
+		perm, ok, err := mem.Page(addr, pg.Data)
+		if err != nil || !ok {
+			continue
+		}
+		pg.Perm = perm
+		b.Pages = append(b.Pages, pg)
+	}
+	slices.SortFunc(b.Pages, func(a, b Page) int { return cmp.Compare(a.Addr, b.Addr) })
+	return b
+}
+
 // judge gives d a verdict from the host. It reports whether the run may
 // go on as if the divergence had not happened (the follower was wrong, or
 // the difference is within tolerance); the caller then makes the follower
@@ -150,6 +175,7 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		return false
 	}
 	res, mem, err := r.hostRun(ctx, writes)
+	d.Before = r.before(res, mem)
 	if err != nil {
 		d.Verdict, d.VerdictReason = Unjudged, unjudgedReason(err)
 		return false

@@ -2,6 +2,8 @@ package harness
 
 import (
 	"time"
+
+	"lockstep/machine"
 )
 
 // Outcome is how a lockstep run ended.
@@ -153,4 +155,26 @@ type Divergence struct {
 	Verdict       Verdict
 	VerdictReason string
 	Hardware      []byte
+	// Before is the state the instruction started from, when the host
+	// judged it: where a minimized reproducer starts.
+	Before *Before
+}
+
+// Before is the machine state right before a judged instruction.
+type Before struct {
+	Regs *machine.Snapshot // the reference's registers
+	// FTag is the full x87 tag word and YMMH the YMM upper halves, from
+	// the follower (the reference's layout lacks them).
+	FTag uint16
+	YMMH [16][16]byte
+	// Pages are the pages the host's run of the instruction touched, as
+	// they were before it, in address order.
+	Pages []Page
+}
+
+// Page is one guest page's content and permissions.
+type Page struct {
+	Addr uint64
+	Perm machine.Perm
+	Data []byte
 }
