@@ -312,14 +312,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind == machine.Signalled && rs.Signal == fs.Signal && rs.PC == fs.PC {
-			if d, ok := r.handles(rs.Signal); ok {
-				// Both sides fault alike and the program handles it.
-				r.res.Steps++
-				r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
-				return r.deliver(ctx, d)
-			}
-			r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
-			return true, nil
+			return r.agreedFault(ctx, fs.PC, rs.Signal)
 		}
 		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
 			return r.asyncSignal(ctx, fs, rs)
@@ -348,7 +341,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if rs.Kind == machine.Signalled && rs.Signal == machine.SIGILL && rs.PC == fs.PC {
-			return r.modelSIGILL(ctx, fs)
+			return r.agreedFault(ctx, fs.PC, machine.SIGILL)
 		}
 		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
 			return r.asyncSignal(ctx, fs, rs)
@@ -391,18 +384,18 @@ func (r *run) refEnded(ctx context.Context, fs FollowStep, rs machine.Stop) bool
 	return true
 }
 
-// modelSIGILL follows a reference that raised SIGILL on an instruction the
-// follower could not execute itself (Unsupported, or run on the host for
-// it): the reference's CPU model lacks the extension, which is no
-// divergence. A handler runs if the program has one; else the run ends
-// with the fault, as it would on a CPU of that model.
-func (r *run) modelSIGILL(ctx context.Context, fs FollowStep) (bool, error) {
-	if d, ok := r.handles(machine.SIGILL); ok {
+// agreedFault follows a fault both sides take at pc (or that the
+// reference takes where the follower could not execute the instruction
+// itself: Unsupported, or run on the host for it, when the reference's CPU
+// model lacks the extension). A handler runs if the program has one; else
+// the run ends with the fault.
+func (r *run) agreedFault(ctx context.Context, pc uint64, sig int) (bool, error) {
+	if d, ok := r.handles(sig); ok {
 		r.res.Steps++
-		r.hist.push(r.res.Steps, fs.PC, r.ref.Registers())
+		r.hist.push(r.res.Steps, pc, r.ref.Registers())
 		return r.deliver(ctx, d)
 	}
-	r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, machine.SIGILL, fs.PC
+	r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, sig, pc
 	return true, nil
 }
 
@@ -431,7 +424,9 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 		return r.asyncSignal(ctx, fs, rs)
 	}
 	if fs.Native && rs.Kind == machine.Signalled && rs.Signal == machine.SIGILL && rs.PC == fs.PC {
-		return r.modelSIGILL(ctx, fs)
+		// The reference's CPU model lacks what the follower had the host
+		// run: no divergence, the fault a CPU of that model takes.
+		return r.agreedFault(ctx, fs.PC, machine.SIGILL)
 	}
 	if rs.Kind != machine.Stepped {
 		return r.refEnded(ctx, fs, rs), nil

@@ -31,6 +31,22 @@ func (p Perm) String() string {
 	return string(b)
 }
 
+// PermBits converts permissions to another API's flags (mmap's PROT_*, an
+// ELF segment's PF_*), given that API's read, write and execute bits.
+func PermBits[T ~uint32 | ~uint64 | ~int](p Perm, read, write, exec T) T {
+	var v T
+	if p&PermRead != 0 {
+		v |= read
+	}
+	if p&PermWrite != 0 {
+		v |= write
+	}
+	if p&PermExec != 0 {
+		v |= exec
+	}
+	return v
+}
+
 // ParsePerm parses "rwx"-style permissions ('-' for a missing bit).
 func ParsePerm(s string) (Perm, error) {
 	if len(s) != 3 {

@@ -104,3 +104,21 @@ func TestLayoutSnapshot(t *testing.T) {
 		t.Fatal("duplicate accepted")
 	}
 }
+
+func TestPermBits(t *testing.T) {
+	for _, tc := range []struct {
+		p    Perm
+		want uint32
+	}{
+		{0, 0},
+		{PermRead, 4},
+		{PermRead | PermWrite, 6},
+		{PermRead | PermExec, 5},
+		{PermRead | PermWrite | PermExec, 7},
+		{PermExec, 1},
+	} {
+		if got := PermBits[uint32](tc.p, 4, 2, 1); got != tc.want {
+			t.Errorf("PermBits(%v) = %d, want %d", tc.p, got, tc.want)
+		}
+	}
+}

@@ -428,17 +428,7 @@ func (e *Executor) isMapped(page uint64) bool {
 }
 
 func prot(p machine.Perm) uint64 {
-	var v uint64
-	if p&machine.PermRead != 0 {
-		v |= unix.PROT_READ
-	}
-	if p&machine.PermWrite != 0 {
-		v |= unix.PROT_WRITE
-	}
-	if p&machine.PermExec != 0 {
-		v |= unix.PROT_EXEC
-	}
-	return v
+	return machine.PermBits[uint64](p, unix.PROT_READ, unix.PROT_WRITE, unix.PROT_EXEC)
 }
 
 // mapPage maps a guest page into the child with the guest's permissions

@@ -397,15 +397,5 @@ func writeELF(segs []Region, entry uint64) []byte {
 }
 
 func progFlags(p machine.Perm) elf.ProgFlag {
-	var f elf.ProgFlag
-	if p&machine.PermRead != 0 {
-		f |= elf.PF_R
-	}
-	if p&machine.PermWrite != 0 {
-		f |= elf.PF_W
-	}
-	if p&machine.PermExec != 0 {
-		f |= elf.PF_X
-	}
-	return f
+	return machine.PermBits(p, elf.PF_R, elf.PF_W, elf.PF_X)
 }
