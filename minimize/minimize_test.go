@@ -3,6 +3,9 @@ package minimize
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"lockstep/internal/testprog"
 	"lockstep/machine"
 	"lockstep/repro"
+	"lockstep/session"
 )
 
 // TestMinimizeExamples minimizes the bundled examples for real (QEMU
@@ -90,8 +94,41 @@ func TestMinimizeExamples(t *testing.T) {
 			if err != nil || !ok {
 				t.Errorf("the written case does not reproduce: %v %v", missText(got, err), err)
 			}
+			// The assembler listing builds and shows the same divergence.
+			src, err := Assembly(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sig := runAssembly(ctx, t, c, src, tmp); !res.Signature.Matches(sig) {
+				t.Errorf("the listing shows %s, want %s\n%s", sig, res.Signature, src)
+			}
 		})
 	}
+}
+
+// runAssembly builds an Assembly listing with its BuildCommand and runs
+// it in lockstep; it returns the first divergence's signature.
+func runAssembly(ctx context.Context, t *testing.T, c *repro.Case, src, tmp string) Signature {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "case.S"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Fields(BuildCommand(c, "case.S", "case"))
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s\n%s", strings.Join(args, " "), err, out, src)
+	}
+	rep, err := session.Run(ctx, session.Options{Program: filepath.Join(dir, "case"), TempDir: tmp,
+		Harness: harness.Config{MaxSteps: 1000, ReportCorrections: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Divergences) == 0 {
+		t.Fatalf("the listing's program shows no divergence (%s)\n%s", rep.Outcome, src)
+	}
+	return SignatureOf(&rep.Divergences[0])
 }
 
 // TestExtractRoundTrip extracts the blsi divergence and checks that the
