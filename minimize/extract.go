@@ -472,3 +472,39 @@ func le64(b []byte) uint64 {
 	copy(buf[:], b)
 	return binary.LittleEndian.Uint64(buf[:])
 }
+
+// CaseSignature is the signature a case records: its divergence and
+// verdict. ok is false when the case records no divergence.
+func CaseSignature(c *repro.Case) (sig Signature, ok bool) {
+	d := c.Divergence
+	if d == nil || d.Insn < 0 || d.Insn >= len(c.Insns) {
+		return Signature{}, false
+	}
+	in := c.Insns[d.Insn]
+	return Signature{PC: in.Addr, Insn: slices.Clone(in.Bytes), Text: in.Text, Kind: harness.Kind(d.Kind),
+		Register: d.Register, Address: d.Address, Reference: slices.Clone(d.Reference), Oracle: slices.Clone(d.Oracle),
+		Host: slices.Clone(d.Host), Verdict: harness.Verdict(c.Verdict.Name)}, true
+}
+
+// SideBySide renders two signatures field by field, marking the fields
+// that differ: what a failed check of a recorded case prints.
+func SideBySide(recorded, now Signature) string {
+	var b strings.Builder
+	row := func(name, a, c string) {
+		mark := " "
+		if a != c {
+			mark = "≠"
+		}
+		fmt.Fprintf(&b, "  %s %-10s %-40s %s\n", mark, name, a, c)
+	}
+	fmt.Fprintf(&b, "    %-10s %-40s %s\n", "", "recorded", "now")
+	row("pc", fmt.Sprintf("%#x", recorded.PC), fmt.Sprintf("%#x", now.PC))
+	row("bytes", fmt.Sprintf("% x", recorded.Insn), fmt.Sprintf("% x", now.Insn))
+	row("kind", string(recorded.Kind), string(now.Kind))
+	row("where", recorded.Where(), now.Where())
+	row("reference", hexValue(recorded.Reference), hexValue(now.Reference))
+	row("oracle", hexValue(recorded.Oracle), hexValue(now.Oracle))
+	row("host", hexValue(recorded.Host), hexValue(now.Host))
+	row("verdict", string(recorded.Verdict), string(now.Verdict))
+	return b.String()
+}
