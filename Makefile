@@ -45,7 +45,7 @@ demo: build
 	$(BIN) run -- bin/blsi; test $$? -eq 1
 
 bench: deps
-	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./harness ./session ./oracle ./rsp
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./harness ./session ./oracle ./rsp ./minimize
 	$(GO) test -run='^$$' -bench=Verdict -benchtime=2000x ./native
 
 # A short bounded run of every fuzz target.

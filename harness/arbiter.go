@@ -244,6 +244,9 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 	}
 	switch d.Verdict {
 	case FollowerWrong:
+		if r.cfg.ReportCorrections {
+			return false
+		}
 		r.res.OracleCorrections[mn]++
 		return true
 	case Tolerance:
@@ -403,6 +406,7 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 			r.res.Tolerated[mn]++
 			return nil
 		}
+		d.Before = r.before(res, mem)
 		r.diverge(ctx, d, pc)
 		return nil
 	}
@@ -434,6 +438,7 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 		}
 		d := Divergence{Kind: KindMemory, Address: w.Addr + uint64(i), Reference: fv[i:j], Follower: slices.Clone(fv[i:j]),
 			Hardware: hw[i:j], Verdict: BothWrong, VerdictReason: "the reference and the follower agree; the host does not"}
+		d.Before = r.before(res, mem)
 		r.diverge(ctx, d, pc)
 		return nil
 	}

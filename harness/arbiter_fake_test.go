@@ -59,6 +59,18 @@ func TestArbiterVerdicts(t *testing.T) {
 			fakeStep{code: addRaxRbx, ref: map[string]uint64{"rax": 2}, fol: map[string]uint64{"rax": 3}},
 			fakeJudge{regs: map[string]uint64{"rax": 2}}, Config{},
 			Agree, "", 0, map[string]int{"add": 1}, nil},
+		{"the host agrees with the reference, corrections reported: a divergence",
+			fakeStep{code: addRaxRbx, ref: map[string]uint64{"rax": 2}, fol: map[string]uint64{"rax": 3}},
+			fakeJudge{regs: map[string]uint64{"rax": 2}}, Config{ReportCorrections: true},
+			Diverge, FollowerWrong, 2, nil, nil},
+		{"a memory byte the host writes like the reference, corrections reported",
+			fakeStep{code: addRaxRbx, writes: map[uint64]byte{0x8000: 1}, fwrite: map[uint64]byte{0x8000: 9}},
+			fakeJudge{writes: map[uint64]byte{0x8000: 1}}, Config{ReportCorrections: true},
+			Diverge, FollowerWrong, 1, nil, nil},
+		{"only undefined flags differ, corrections reported: still tolerated",
+			fakeStep{code: mulRbx, ref: map[string]uint64{"eflags": 0x40}, fol: map[string]uint64{"eflags": 0x80}},
+			fakeJudge{regs: map[string]uint64{"eflags": 0x44}}, Config{StrictFlags: true, ReportCorrections: true},
+			Agree, "", 0, nil, map[string]int{"mul": 1}},
 		{"the host agrees with the follower: the reference is wrong",
 			fakeStep{code: addRaxRbx, ref: map[string]uint64{"rax": 2}, fol: map[string]uint64{"rax": 3}},
 			fakeJudge{regs: map[string]uint64{"rax": 3}}, Config{},
@@ -116,6 +128,9 @@ func TestArbiterVerdicts(t *testing.T) {
 				}
 				if d.Verdict == Unjudged && d.VerdictReason == "" {
 					t.Error("unjudged without a reason")
+				}
+				if d.Verdict != Unjudged && d.Before == nil {
+					t.Error("a judged divergence without its Before state")
 				}
 			} else if len(tc.corrections)+len(tc.tolerated) > 0 {
 				var b [1]byte

@@ -48,6 +48,12 @@ type Config struct {
 	Judge Judge
 	// Arbiter says when the judge runs.
 	Arbiter ArbiterMode
+	// ReportCorrections reports a divergence where the host sides with
+	// the reference (verdict FollowerWrong) as a divergence, with its
+	// verdict and Before state, instead of correcting the follower and
+	// going on: what minimizing an oracle mistake needs. It does not
+	// change tolerance verdicts, which are still adopted.
+	ReportCorrections bool
 	// ArbiterOff, when Judge is nil, says why there is no arbiter; the
 	// report says it once.
 	ArbiterOff string

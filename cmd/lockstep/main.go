@@ -5,10 +5,12 @@
 //
 //	lockstep run [flags] -- PROG [ARGS...]    QEMU against the Unicorn oracle, first divergence
 //	lockstep trace [flags] -- PROG [ARGS...]  one line per instruction QEMU executes
+//	lockstep minimize [flags] -- PROG [ARGS...] first divergence as a minimal case
 //	lockstep corpus list|build|run [flags]    the bundled test programs
 //
 // Exit status: 0 agree, 1 divergence, 2 error of the tool or bad input,
-// 3 the oracle cannot execute an instruction of the program.
+// 3 the oracle cannot execute an instruction of the program, 4 (minimize)
+// a divergence that gave no reproducer.
 package main
 
 import (
@@ -31,11 +33,13 @@ const (
 const usage = `usage:
   lockstep run [flags] -- PROG [ARGS...]     run PROG under QEMU and the Unicorn oracle in lockstep
   lockstep trace [flags] -- PROG [ARGS...]   print every instruction QEMU executes
+  lockstep minimize [flags] -- PROG [ARGS...]  reduce PROG's first divergence to a minimal case with a verdict
   lockstep corpus list [--label L]           list the bundled test programs
   lockstep corpus build                      build them (cached)
   lockstep corpus run [--label L] [flags]    run them in lockstep and check their expectations
 Run 'lockstep COMMAND -h' for a command's flags.
-Exit status: 0 agree, 1 divergence, 2 error or bad input, 3 oracle unsupported.
+Exit status: 0 agree, 1 divergence, 2 error or bad input, 3 oracle unsupported,
+4 (minimize) a divergence that gave no reproducer.
 `
 
 func main() {
@@ -57,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdTrace(ctx, args[1:], stdout, stderr)
 	case "corpus":
 		return cmdCorpus(ctx, args[1:], stdout, stderr)
+	case "minimize":
+		return cmdMinimize(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitAgree

@@ -1,0 +1,238 @@
+package minimize
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"lockstep/harness"
+	"lockstep/internal/testprog"
+	"lockstep/machine"
+	"lockstep/repro"
+	"lockstep/session"
+)
+
+// TestMinimizeExamples minimizes the bundled examples for real (QEMU
+// 7.2, Unicorn, the host CPU) and checks the reproducers.
+func TestMinimizeExamples(t *testing.T) {
+	testprog.RequireQEMU(t)
+	tests := []struct {
+		src           string
+		diverges      bool
+		verdict       string
+		register      string
+		minRegs       int
+		maxRegs       int
+		wantRegisters []string
+	}{
+		{"../examples/blsi.S", true, repro.ReferenceWrong, "eflags", 1, 2, []string{"rbx"}},
+		{"../examples/pdep.S", true, repro.FollowerWrong, "rax", 2, 3, []string{"rbx", "rcx"}},
+		{"../examples/agree.S", false, "", "", 0, 0, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			prog := testprog.Build(t, tc.src)
+			tmp := t.TempDir()
+			testprog.NoLeaks(t, tmp)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, Log: func(s string) { t.Log(s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.diverges {
+				if res.Divergence != nil || res.Case != nil {
+					t.Fatalf("a divergence in a program that agrees: %v", res.Signature)
+				}
+				if res.Report.Outcome != harness.Agree {
+					t.Errorf("outcome %s, want agree", res.Report.Outcome)
+				}
+				return
+			}
+			if res.Case == nil {
+				t.Fatalf("no reproducer: %s", res.GaveUp)
+			}
+			t.Logf("%s\n%s", res.Summary(), res.Case)
+			c := res.Case
+			if len(c.Insns) != 1 || res.Window != 0 {
+				t.Errorf("%d instructions (window %d), want the divergent one alone", len(c.Insns), res.Window)
+			}
+			if c.Verdict.Name != tc.verdict {
+				t.Errorf("verdict %q, want %q", c.Verdict.Name, tc.verdict)
+			}
+			if c.Divergence.Register != tc.register {
+				t.Errorf("divergence in %q, want %q", c.Divergence.Register, tc.register)
+			}
+			if n := len(c.Regs); n < tc.minRegs || n > tc.maxRegs {
+				t.Errorf("%d registers %v, want %d to %d", n, c.RegNames(), tc.minRegs, tc.maxRegs)
+			}
+			for _, r := range tc.wantRegisters {
+				if _, ok := c.Regs[r]; !ok {
+					t.Errorf("%s dropped; kept %v", r, c.RegNames())
+				}
+			}
+			if res.Before.Registers <= res.After.Registers || res.After.Bytes != 0 {
+				t.Errorf("reduction %s", res.Summary())
+			}
+			// The written case parses back and still reproduces.
+			back, err := repro.Parse(strings.NewReader(c.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			run, err := NewRunner(Options{TempDir: tmp})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer run.Close()
+			ok, got, err := run.Reproduces(ctx, back, res.Signature)
+			if err != nil || !ok {
+				t.Errorf("the written case does not reproduce: %v %v", missText(got, err), err)
+			}
+			// The assembler listing builds and shows the same divergence.
+			src, err := Assembly(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sig := runAssembly(ctx, t, c, src, tmp); !res.Signature.Matches(sig) {
+				t.Errorf("the listing shows %s, want %s\n%s", sig, res.Signature, src)
+			}
+		})
+	}
+}
+
+// runAssembly builds an Assembly listing with its BuildCommand and runs
+// it in lockstep; it returns the first divergence's signature.
+func runAssembly(ctx context.Context, t *testing.T, c *repro.Case, src, tmp string) Signature {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "case.S"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Fields(BuildCommand(c, "case.S", "case"))
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s\n%s", strings.Join(args, " "), err, out, src)
+	}
+	rep, err := session.Run(ctx, session.Options{Program: filepath.Join(dir, "case"), TempDir: tmp,
+		Harness: harness.Config{MaxSteps: 1000, ReportCorrections: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Divergences) == 0 {
+		t.Fatalf("the listing's program shows no divergence (%s)\n%s", rep.Outcome, src)
+	}
+	return SignatureOf(&rep.Divergences[0])
+}
+
+// TestExtractRoundTrip extracts the blsi divergence and checks that the
+// case, written as an ELF and run in lockstep, reaches the divergent
+// instruction with the captured registers.
+func TestExtractRoundTrip(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "../examples/blsi.S")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	run, err := NewRunner(Options{TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, MaxRuns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Divergence
+	if d == nil || d.Before == nil {
+		t.Fatal("no judged divergence")
+	}
+	c, _, err := Extract(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := run.Run(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Before == nil {
+		t.Fatal("the extracted case shows no judged divergence")
+	}
+	for _, info := range repro.Registers() {
+		want := d.Before.Regs.Bytes(info.Name)
+		if want == nil || slices.Contains([]string{"eflags"}, info.Name) {
+			continue
+		}
+		if have := got.Before.Regs.Bytes(info.Name); !slices.Equal(have, want) {
+			t.Errorf("%s before the instruction: case %x, program %x", info.Name, have, want)
+		}
+	}
+	if !SignatureOf(d).Matches(SignatureOf(got)) {
+		t.Errorf("signature %s, want %s", SignatureOf(got), SignatureOf(d))
+	}
+}
+
+func TestExtractRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		d    harness.Divergence
+		want string
+	}{
+		{"no state before", harness.Divergence{Kind: harness.KindRegister, Verdict: harness.Unjudged, VerdictReason: "the host cannot run it: syscall"}, "no state from before"},
+		{"a fault", harness.Divergence{Kind: harness.KindFault, Before: &harness.Before{Regs: testSnapshot()}}, "fault divergence"},
+		{"no instruction bytes", harness.Divergence{Kind: harness.KindRegister, Before: &harness.Before{Regs: testSnapshot()}}, "has 0 bytes"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Extract(&tc.d)
+			if !errors.Is(err, ErrNotExtractable) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want ErrNotExtractable with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDDMin(t *testing.T) {
+	tests := []struct {
+		name     string
+		n        int
+		needed   []int
+		maxTests int // the empty set first, then halving: about 2 log2(n) per needed item
+	}{
+		{"nothing needed", 40, nil, 1},
+		{"one of many", 48, []int{17}, 14},
+		{"two apart", 48, []int{3, 40}, 70},
+		{"three", 10, []int{0, 5, 9}, 60},
+		{"all", 4, []int{0, 1, 2, 3}, 12},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tests := 0
+			got := ddmin(indexes(tc.n), func(keep []int) bool {
+				tests++
+				for _, x := range tc.needed {
+					if !slices.Contains(keep, x) {
+						return false
+					}
+				}
+				return true
+			})
+			slices.Sort(got)
+			if !slices.Equal(got, tc.needed) && !(len(got) == 0 && len(tc.needed) == 0) {
+				t.Errorf("ddmin kept %v, want %v", got, tc.needed)
+			}
+			if tests > tc.maxTests {
+				t.Errorf("%d tests for %d items", tests, tc.n)
+			}
+		})
+	}
+}
+
+func testSnapshot() *machine.Snapshot { return machine.X86_64().NewSnapshot() }
