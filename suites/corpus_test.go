@@ -1,6 +1,7 @@
 package suites_test
 
 import (
+	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -21,6 +22,15 @@ var _ = Describe("the corpus in lockstep", func() {
 		// Tree construction cannot fail a spec; make the error one.
 		It("loads the corpus", func() { Expect(err).NotTo(HaveOccurred()) })
 		return
+	}
+	// LOCKSTEP_SHARD=I/N runs part I of N of the corpus, for a CI matrix.
+	if s := os.Getenv("LOCKSTEP_SHARD"); s != "" {
+		shard, err := corpus.ParseShard(s)
+		if err != nil {
+			It("reads LOCKSTEP_SHARD", func() { Expect(err).NotTo(HaveOccurred()) })
+			return
+		}
+		entries = shard.Select(entries)
 	}
 	var table []TableEntry
 	for _, e := range entries {

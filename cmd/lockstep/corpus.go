@@ -30,6 +30,7 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	all := fs.Bool("all", false, "include entries labelled long and entries the oracle cannot run")
 	jobs := fs.Int("j", 2, "entries to run at once")
 	verbose := fs.Bool("v", false, "print the report of every failing entry")
+	shard := fs.String("shard", "", "run only part `I/N` of the selected entries (a CI matrix splits a corpus with it)")
 	dir := fs.String("corpus-dir", "corpus/programs", "with record: the corpus `directory` whose manifests to rewrite")
 	var q qemuFlags
 	q.register(fs)
@@ -67,6 +68,14 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			}
 		}
 		entries = def
+	}
+	if *shard != "" {
+		sh, err := corpus.ParseShard(*shard)
+		if err != nil {
+			fmt.Fprintf(stderr, "lockstep corpus: %v\n", err)
+			return exitError
+		}
+		entries = sh.Select(entries)
 	}
 	b := &corpus.Builder{}
 	switch args[0] {

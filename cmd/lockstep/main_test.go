@@ -106,6 +106,16 @@ func TestCorpusList(t *testing.T) {
 			t.Errorf("lockstep %v: exit %d\n%s%s", args, code, out, errs)
 		}
 	}
+	// Two shards split the list between them.
+	_, all, _ := lockstep(t, "corpus", "list")
+	_, one, _ := lockstep(t, "corpus", "list", "--shard", "1/2")
+	_, two, _ := lockstep(t, "corpus", "list", "--shard", "2/2")
+	if n, a, b := strings.Count(all, "\n"), strings.Count(one, "\n"), strings.Count(two, "\n"); a+b != n+1 || a-b > 1 || b-a > 1 {
+		t.Errorf("shards of %d lines: %d and %d (each with a header)", n, a, b)
+	}
+	if code, _, errs := lockstep(t, "corpus", "list", "--shard", "3/2"); code != exitError || !strings.Contains(errs, "I/N") {
+		t.Errorf("bad shard: exit %d %s", code, errs)
+	}
 	if code, _, errs := lockstep(t, "corpus", "list", "nosuch/entry"); code != exitError || !strings.Contains(errs, "no entry") {
 		t.Errorf("unknown entry: exit %d %s", code, errs)
 	}
