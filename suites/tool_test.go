@@ -228,6 +228,29 @@ var _ = Describe("the lockstep command on bad input", Label("tool", "cli"), func
 		}, []string{"--ignore", "nosuch"}, "nosuch"),
 	)
 
+	It("runs without the arbiter, saying why once, where ptrace is not permitted", func() {
+		wrapper := filepath.Join(tmp, "noptrace")
+		out, err := exec.Command("gcc", "-o", wrapper, filepath.Join("testdata", "noptrace.c")).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		cmd := exec.Command(wrapper, bin, "run", "--json", "--", example("pdep.S"))
+		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+		s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit())
+		Expect(s.ExitCode()).To(Equal(1), "Unicorn's PDEP is a divergence again: nobody corrects it")
+		var j struct {
+			ArbiterOff string `json:"arbiter_off"`
+			Host       string `json:"host"`
+			CPUModel   string `json:"cpu_model"`
+			Divergence struct{ Verdict string }
+		}
+		Expect(json.Unmarshal(s.Out.Contents(), &j)).To(Succeed())
+		Expect(j.ArbiterOff).To(ContainSubstring("ptrace not permitted"))
+		Expect(j.Host).To(BeEmpty())
+		Expect(j.Divergence.Verdict).To(BeEmpty())
+		Expect(j.CPUModel).To(ContainSubstring("-avx2"), "the oracle's own model, without the host's fallback")
+	})
+
 	It("says the arbiter is off once, and keeps today's verdict-free report, with --no-arbiter", func() {
 		s := lockstep("run", "--no-arbiter", "--", example("blsi.S"))
 		Expect(s.ExitCode()).To(Equal(1))
