@@ -1,0 +1,37 @@
+package harness
+
+import "testing"
+
+func TestStartsThread(t *testing.T) {
+	const glibcThread = 0x3d0f00 // pthread_create's clone flags (glibc 2.36)
+	tests := []struct {
+		name   string
+		nr     uint64
+		arg0   uint64
+		clone3 uint64 // clone3's flags in memory
+		noMem  bool   // clone3's struct cannot be read
+		want   bool
+	}{
+		{"clone, pthread_create", sysClone, glibcThread, 0, false, true},
+		{"clone, fork", sysClone, 0x1200011, 0, false, false},
+		{"clone, CLONE_VM without CLONE_THREAD", sysClone, cloneVM | 17, 0, false, true},
+		{"clone, vfork (posix_spawn)", sysClone, cloneVM | cloneVfork | 17, 0, false, false},
+		{"clone3, pthread_create", sysClone3, 0x7fff0000, glibcThread, false, true},
+		{"clone3, fork", sysClone3, 0x7fff0000, 0, false, false},
+		{"clone3, unreadable args", sysClone3, 0x10, 0, true, true},
+		{"not a clone", 39, cloneThread, 0, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			read := func(addr uint64) (uint64, bool) {
+				if addr != tc.arg0 {
+					t.Errorf("clone3 flags read at %#x, want %#x", addr, tc.arg0)
+				}
+				return tc.clone3, !tc.noMem
+			}
+			if got := startsThread(tc.nr, tc.arg0, read); got != tc.want {
+				t.Errorf("startsThread = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
