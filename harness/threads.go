@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 )
 
-// Linux x86-64 calls that start a task sharing the program's memory.
+// Linux x86-64 calls that can create a thread, and why lockstep cannot follow one.
 const (
 	sysClone    = 56
 	sysClone3   = 435
@@ -14,11 +14,11 @@ const (
 	// threadReason is why such a program cannot be followed, as measured
 	// on QEMU 7.2's user-mode gdbstub (README, "Signals, faults, memory
 	// maps and threads"; qemutrace's TestThreadRunsFree).
-	threadReason = "the program creates a thread: QEMU 7.2's gdbstub holds only the thread that reported the last stop, " +
-		"and every resume (a step of any thread included) lets all the others run at full speed, unobserved; " +
-		"the new thread is not in the stub's thread list and runs from its first instruction, " +
-		"and a breakpoint both threads reach after the clone puts both in the stub, which then stops answering. " +
-		"Threads cannot be followed one at a time, so the run ends before the thread exists"
+	threadReason = "the program creates a thread: QEMU 7.2's gdbstub holds only the thread of the last stop, " +
+		"and every resume (a step of any thread included) lets the others run at full speed, unobserved: " +
+		"the new thread runs from its first instruction while its creator is stopped, " +
+		"and a breakpoint both reach after the clone puts both in the stub, which then stops answering; " +
+		"threads cannot be followed one at a time, so the run ends before the thread exists"
 )
 
 // startsThread reports whether the system call about to run starts a
@@ -62,6 +62,6 @@ func (r *run) threadUnsupported(ctx context.Context, fs FollowStep) bool {
 		return false
 	}
 	in := r.instruction(ctx, fs.PC)
-	r.res.Outcome, r.res.Unsupported, r.res.UnsupportedReason = UnsupportedOutcome, &in, threadReason
+	r.res.Outcome, r.res.Unsupported, r.res.UnsupportedReason, r.res.UnsupportedProgram = UnsupportedOutcome, &in, threadReason, true
 	return true
 }
