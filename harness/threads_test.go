@@ -1,6 +1,9 @@
 package harness
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestStartsThread(t *testing.T) {
 	const glibcThread = 0x3d0f00 // pthread_create's clone flags (glibc 2.36)
@@ -31,6 +34,31 @@ func TestStartsThread(t *testing.T) {
 			}
 			if got := startsThread(tc.nr, tc.arg0, read); got != tc.want {
 				t.Errorf("startsThread = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestUnsupportedHeader checks that the report blames the program's
+// thread, not the oracle, for an unsupported run that stopped at one.
+func TestUnsupportedHeader(t *testing.T) {
+	in := &Instruction{PC: 0x467287, Bytes: []byte{0x0f, 0x05}, Text: "syscall"}
+	tests := []struct {
+		name    string
+		program bool
+		want    string
+	}{
+		{"a thread", true, "unsupported: lockstep cannot follow the program past syscall at 0x467287 (0f 05) after 12 instructions"},
+		{"an instruction", false, "oracle unsupported: the oracle cannot execute syscall at 0x467287 (0f 05) after 12 instructions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := &Result{Outcome: UnsupportedOutcome, Steps: 12, Unsupported: in,
+				UnsupportedReason: threadReason, UnsupportedProgram: tc.program}
+			var b strings.Builder
+			res.WriteText(&b, nil, Style{})
+			if got, _, _ := strings.Cut(b.String(), "\n"); got != tc.want {
+				t.Errorf("first line %q, want %q", got, tc.want)
 			}
 		})
 	}
