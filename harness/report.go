@@ -239,8 +239,13 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	case FaultOutcome:
 		p("%s: both sides fault with signal %s at %#x after %d instructions", st.paint("33;1", "fault"), machine.SignalText(res.Signal), res.FaultPC, res.Steps)
 	case UnsupportedOutcome:
-		p("%s: the oracle cannot execute %s at %#x (%s) after %d instructions", st.paint("33;1", "oracle unsupported"),
-			res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)
+		if res.UnsupportedProgram {
+			p("%s: lockstep cannot follow the program past %s at %#x (%s) after %d instructions", st.paint("33;1", "unsupported"),
+				res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)
+		} else {
+			p("%s: the oracle cannot execute %s at %#x (%s) after %d instructions", st.paint("33;1", "oracle unsupported"),
+				res.Unsupported.Text, res.Unsupported.PC, hexBytes(res.Unsupported.Bytes), res.Steps)
+		}
 		if res.UnsupportedReason != "" {
 			p("\n  %s", res.UnsupportedReason)
 		}

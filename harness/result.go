@@ -62,6 +62,10 @@ type Result struct {
 	// and UnsupportedReason says why.
 	Unsupported       *Instruction
 	UnsupportedReason string
+	// UnsupportedProgram says that what could not be followed is the
+	// program's behaviour at Unsupported (it creates a thread), not an
+	// instruction the follower lacks.
+	UnsupportedProgram bool
 	// Divergences holds the first divergence, and more with KeepGoing.
 	Divergences []Divergence
 	// NotCompared lists registers of the layout not compared, with why,

@@ -397,3 +397,42 @@ func (c *Conn) Auxv(ctx context.Context) ([]byte, error) {
 func isConnReset(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrClosedPipe)
 }
+
+// Thread is the thread id of the last stop reply, exactly as the stub wrote
+// it ("p1.3816"), or "" if no reply named one. Step, Continue and their
+// signal variants resume this thread.
+func (c *Conn) Thread() string { return c.thread }
+
+// maxThreadListPackets bounds the qsThreadInfo packets of one ThreadList,
+// against a stub that never ends its list.
+const maxThreadListPackets = 1024
+
+// ThreadList asks the stub which threads it knows (qfThreadInfo, then
+// qsThreadInfo until the 'l' that ends the list) and returns their ids as
+// the stub wrote them ("p1.3816"). A stub may not list every thread of the
+// target: QEMU 7.2's user-mode stub lists only the first one.
+func (c *Conn) ThreadList(ctx context.Context) ([]string, error) {
+	var ids []string
+	cmd := "qfThreadInfo"
+	for i := 0; i < maxThreadListPackets; i++ {
+		p, err := c.Exchange(ctx, []byte(cmd))
+		if err != nil {
+			return nil, fmt.Errorf("rsp: thread list: %w", err)
+		}
+		switch {
+		case len(p) == 0:
+			return nil, fmt.Errorf("rsp: thread list: %s: %w", cmd, ErrUnsupported)
+		case p[0] == 'l':
+			return ids, nil
+		case p[0] != 'm':
+			return nil, fmt.Errorf("rsp: thread list: %s: unexpected reply %q", cmd, shorten(p))
+		}
+		for _, id := range bytes.Split(p[1:], []byte(",")) {
+			if len(id) > 0 {
+				ids = append(ids, string(id))
+			}
+		}
+		cmd = "qsThreadInfo"
+	}
+	return nil, fmt.Errorf("rsp: thread list: not ended after %d packets", maxThreadListPackets)
+}
