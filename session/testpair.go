@@ -103,7 +103,7 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 			}
 			res.Outcome = harness.Diverge
 			res.Divergences = append(res.Divergences, harness.Divergence{Kind: harness.KindExit, Step: res.Steps,
-				Detail: fmt.Sprintf("the reference exited with status %d; the test %s", *res.ExitStatus, got),
+				Detail:  fmt.Sprintf("the reference exited with status %d; the test %s", *res.ExitStatus, got),
 				Verdict: harness.Unjudged, VerdictReason: "an exit status is not an instruction's result"})
 		}
 	}
