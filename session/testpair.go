@@ -478,15 +478,27 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 		f.syscallNr = -1
 		rax, _ := s.Uint64("rax")
 		trax, _ := f.t.Registers().Uint64("rax")
-		switch name, ok := natureSyscalls[uint64(nr)]; {
-		case ok:
-			f.pair.SyscallsSynced[name]++
-			f.synced["syscall "+name]++
-			f.scratch.CopyFrom(f.t.Registers())
+		// rcx and r11 after a syscall are the kernel's (return rip and
+		// rflags); QEMU's linux-user leaves them as they were. Both are
+		// taken from the reference.
+		f.scratch.CopyFrom(f.t.Registers())
+		for _, n := range []string{"rcx", "r11"} {
+			v, _ := s.Uint64(n)
+			f.scratch.SetUint64(n, f.toTest(v))
+		}
+		name, nature := natureSyscalls[uint64(nr)]
+		if nature {
 			f.scratch.SetUint64("rax", rax)
+		}
+		if !bytes.Equal(f.scratch.Regs, f.t.Registers().Regs) {
 			if err := f.t.WriteRegisters(f.ctx, f.scratch); err != nil {
 				return err
 			}
+		}
+		switch {
+		case nature:
+			f.pair.SyscallsSynced[name]++
+			f.synced["syscall "+name]++
 			if nr == 318 && rax < 1<<20 { // getrandom: the bytes too
 				buf := make([]byte, rax)
 				if err := f.ref.ReadMemory(f.ctx, f.sysArgs[0], buf); err == nil {

@@ -45,4 +45,3 @@ func TestPairingValgrindCMPXCHG(t *testing.T) {
 		t.Errorf("left running: %d", pid)
 	}
 }
-
