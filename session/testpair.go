@@ -76,7 +76,7 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	cfg.Reference = tr
 	cfg.ReportCorrections = true // the host siding with the reference is the test's bug
 	configureArbiter(&cfg, ex, opts.Arbiter, off)
-	var fol *testFollower
+	var fol *testFollower // set once the harness has created it
 	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
 		f, err := newTestFollower(ctx, ref, tg, pairing)
 		if err != nil {
