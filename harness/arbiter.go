@@ -484,6 +484,21 @@ func (r *run) impreciseOnly(i int, a, b []byte) bool {
 	return false
 }
 
+// plainVerdictFor is plainVerdict for a follower named fl: "test" names
+// the emulator under test of a pairing.
+func (d *Divergence) plainVerdictFor(fl string) string {
+	if fl != "test" {
+		return d.plainVerdict()
+	}
+	switch d.Verdict {
+	case ReferenceWrong:
+		return "The host CPU agrees with the emulator under test: the reference (QEMU) is wrong here."
+	case TestWrong, FollowerWrong:
+		return "The host CPU agrees with the reference: the emulator under test is wrong here."
+	}
+	return d.plainVerdict()
+}
+
 // plainVerdict says in words who is right, first thing in a report: the
 // sentence an emulator developer acts on.
 func (d *Divergence) plainVerdict() string {

@@ -36,6 +36,7 @@ type jsonReport struct {
 	Native            map[string]int   `json:"native"`
 	Judged            uint64           `json:"judged,omitempty"`
 	Unjudged          map[string]int   `json:"unjudged,omitempty"`
+	Pairing           *Pairing         `json:"pairing,omitempty"`
 	Divergence        *jsonDivergence  `json:"divergence"`
 	Divergences       []jsonDivergence `json:"divergences"`
 }
@@ -57,6 +58,7 @@ type jsonDivergence struct {
 	Address       string        `json:"address,omitempty"`
 	Reference     string        `json:"reference,omitempty"`
 	Oracle        string        `json:"oracle,omitempty"`
+	Test          string        `json:"test,omitempty"`
 	FlagBits      string        `json:"flag_bits,omitempty"`
 	Others        []string      `json:"also_differ,omitempty"`
 	Detail        string        `json:"detail,omitempty"`
@@ -109,8 +111,14 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	if res.Err != nil {
 		j.Error = res.Err.Error()
 	}
+	j.Pairing = res.Pairing
 	for _, d := range res.Divergences {
-		j.Divergences = append(j.Divergences, d.toJSON())
+		jd := d.toJSON()
+		if res.Pairing != nil {
+			// The follower is the emulator under test.
+			jd.Test, jd.Oracle = jd.Oracle, ""
+		}
+		j.Divergences = append(j.Divergences, jd)
 	}
 	if len(j.Divergences) > 0 {
 		j.Divergence = &j.Divergences[0]

@@ -215,6 +215,8 @@ type Style struct {
 	// Explain lists every register not compared with its reason; without
 	// it the report has one line with their count and categories.
 	Explain bool
+
+	follower string // how the follower is named ("follower", "test")
 }
 
 func (st Style) paint(code, s string) string {
@@ -256,12 +258,14 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 		p(" (the run stopped at the %s limit)", limitWord(res.LimitReached))
 	}
 	p("\n")
+	st.follower = res.followerLabel()
 	for i, d := range res.Divergences {
 		if i > 0 {
 			p("\n")
 		}
 		d.writeText(w, layout, st)
 	}
+	res.writePairing(w)
 	p("\nsummary: %d instructions, %d syscalls", res.Steps, res.Syscalls)
 	if res.Signals > 0 {
 		p(", %d signals delivered", res.Signals)
@@ -321,7 +325,11 @@ func CountsText(m map[string]int) string {
 
 func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	if s := d.plainVerdict(); s != "" {
+	fl := st.follower
+	if fl == "" {
+		fl = "follower"
+	}
+	if s := d.plainVerdictFor(fl); s != "" {
 		p("%s\n", st.paint("1", s))
 	}
 	p("step %d  pc %#x  %s  [%s]\n", d.Step, d.Instruction.PC, st.paint("1", d.Instruction.Text), hexBytes(d.Instruction.Bytes))
@@ -329,19 +337,19 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 	case KindRegister, KindFlags:
 		reg, _ := layout.Lookup(d.Register)
 		p("%s %s differs\n", d.Kind, st.paint("1", d.Register))
-		p("  reference %s\n  follower  %s\n", FormatValue(reg, d.Reference), FormatValue(reg, d.Follower))
+		p("  reference %s\n  %-9s %s\n", FormatValue(reg, d.Reference), fl, FormatValue(reg, d.Follower))
 		if d.Hardware != nil {
 			p("  host      %s\n", FormatValue(reg, d.Hardware))
 		}
 		if d.FlagBits != "" {
-			p("  differing flags: %s (reference %s; follower %s)\n", d.FlagBits, FlagBits(le(d.Reference)), FlagBits(le(d.Follower)))
+			p("  differing flags: %s (reference %s; %s %s)\n", d.FlagBits, FlagBits(le(d.Reference)), fl, FlagBits(le(d.Follower)))
 		}
 		if len(d.Others) > 0 {
 			p("  also differ: %s\n", strings.Join(d.Others, " "))
 		}
 	case KindMemory:
 		p("memory at %s differs (%d bytes)\n", st.paint("1", fmt.Sprintf("%#x", d.Address)), len(d.Reference))
-		p("  reference %s\n  follower  %s\n", hexBytes(d.Reference), hexBytes(d.Follower))
+		p("  reference %s\n  %-9s %s\n", hexBytes(d.Reference), fl, hexBytes(d.Follower))
 		if d.Hardware != nil {
 			p("  host      %s\n", hexBytes(d.Hardware))
 		}

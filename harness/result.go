@@ -97,6 +97,9 @@ type Result struct {
 	// Native counts, by mnemonic, the instructions the follower could not
 	// execute itself and had the host CPU run.
 	Native map[string]int
+	// Pairing is set when the follower is an emulator under test rather
+	// than the oracle (see Pairing).
+	Pairing *Pairing
 }
 
 // NotCompared is a register left out of the comparison.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lockstep needs, if any is missing.
 set -euo pipefail
-pkgs=(qemu-user libunicorn-dev gcc gdbserver pkg-config)
+pkgs=(qemu-user libunicorn-dev gcc gdbserver pkg-config valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"lockstep/gdbtarget"
 	"lockstep/harness"
 	"lockstep/session"
 )
@@ -101,6 +103,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	q.register(fs)
 	var h harnessFlags
 	h.register(fs, 100_000_000)
+	var testSpec, testLayout string
+	fs.StringVar(&testSpec, "test", "", "an emulator under test, stepped beside QEMU: valgrind, unix:PATH, HOST:PORT, pipe:CMD, or a command `template` with {sock} or {port}, {prog} and {args}")
+	fs.StringVar(&testLayout, "test-layout", "", "register layout `file` for a --test stub without a target description (NAME BITS per line, in 'g' order)")
 	prog, pargs, ok := parseProgram(fs, args, stderr)
 	if !ok {
 		return exitError
@@ -122,10 +127,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "\r%d instructions  %.0f/s  %d syscalls ", p.Steps, float64(p.Steps)/p.Elapsed.Seconds(), p.Syscalls)
 		}
 	}
-	rep, err := session.Run(ctx, session.Options{
+	opts := session.Options{
 		Program: prog, Args: pargs, Env: qcfg.Env, Dir: qcfg.Dir, Stdin: qcfg.Stdin,
 		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg, Arbiter: h.arbiterMode(),
-	})
+	}
+	var rep *session.Report
+	if testSpec != "" {
+		rep, err = runTest(ctx, opts, testSpec, testLayout)
+	} else {
+		rep, err = session.Run(ctx, opts)
+	}
 	if progress {
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}
@@ -165,3 +176,23 @@ func exitStatus(res *harness.Result) int {
 }
 
 func harnessStyle(w io.Writer) harness.Style { return harness.Style{Color: isTerminal(w)} }
+
+// runTest runs the pairing of `run --test`: QEMU as the reference, the
+// emulator under test beside it.
+func runTest(ctx context.Context, opts session.Options, spec, layoutFile string) (*session.Report, error) {
+	sp, err := gdbtarget.ParseSpec(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--test: %w", err)
+	}
+	topts := session.TestOptions{Options: opts, Test: sp, TestName: spec}
+	if layoutFile != "" {
+		b, err := os.ReadFile(layoutFile)
+		if err != nil {
+			return nil, fmt.Errorf("--test-layout: %w", err)
+		}
+		if topts.Layout, err = gdbtarget.ParseLayout(string(b)); err != nil {
+			return nil, fmt.Errorf("--test-layout %s: %w", layoutFile, err)
+		}
+	}
+	return session.RunTest(ctx, topts)
+}

@@ -1,0 +1,531 @@
+// Package gdbtarget drives any emulator with a GDB stub as a program under
+// test: it starts the emulator from a command template (or valgrind with
+// its gdbserver), or connects to one already listening on a Unix socket,
+// a TCP port or behind a relay command's stdin and stdout, discovers what
+// the stub can do, and steps it one instruction at a time.
+//
+// Capabilities are discovered, not assumed: qSupported (QStartNoAckMode
+// when offered), vCont? (plain 's' when the stub has no vCont), the
+// target description for the registers (or a layout file the user
+// supplies), run-length encoded replies and expedited registers (package
+// rsp handles both). The launcher gives the guarantees of qemutrace's:
+// its own process group, Pdeathsig, a private 0700 directory, every wait
+// bounded, nothing left running or on disk on any error path.
+package gdbtarget
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"lockstep/internal/launch"
+	"lockstep/machine"
+	"lockstep/rsp"
+)
+
+// Config says what to start or connect to.
+type Config struct {
+	Spec Spec
+	// Program and Args are the guest program and its arguments, for
+	// templates and valgrind.
+	Program string
+	Args    []string
+	Env     []string  // the guest's environment; nil means empty
+	Dir     string    // its working directory
+	Stdin   io.Reader // nil means /dev/null
+	Stdout  io.Writer // the emulator's stdout (the guest's); nil discards
+	Stderr  io.Writer // its stderr; nil discards (the end is kept for errors)
+
+	// Layout is used when the stub has no target description (from a
+	// layout file, ParseLayout).
+	Layout *machine.Layout
+	// Valgrind and VGDB are the binaries for Kind Valgrind (default from
+	// PATH).
+	Valgrind, VGDB string
+	TempDir        string
+	// StartTimeout bounds starting and connecting (default 20s).
+	StartTimeout time.Duration
+	// Timeout bounds each exchange with the stub (default rsp's).
+	Timeout time.Duration
+}
+
+// ErrExited is returned by Step after the guest has ended.
+var ErrExited = errors.New("gdbtarget: the guest has ended")
+
+// ErrNoRegisters is wrapped when the stub cannot report registers.
+var ErrNoRegisters = errors.New("the stub does not report registers")
+
+// Target is a program under a gdbstub, stopped between instructions.
+type Target struct {
+	proc, relay *launch.Process
+	dir         string
+	conn        *rsp.Conn
+	layout      *machine.Layout
+	regs        *machine.Snapshot
+	pid         int // the stub's process on this machine, 0 if unknown
+	pcIx        int
+	ended       bool
+	exit        machine.Stop
+	caps        []string
+	steps       uint64
+}
+
+// Start starts or connects to the target and stops it at the program's
+// first instruction, with its registers read.
+func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
+	timeout := cfg.StartTimeout
+	if timeout <= 0 {
+		timeout = 20 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	t := &Target{}
+	defer func() {
+		if err != nil {
+			t.Close()
+		}
+	}()
+	nc, err := t.connect(sctx, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := rsp.Dialer{Timeout: cfg.Timeout}
+	if t.conn, err = d.NewConn(sctx, nc); err != nil {
+		return nil, t.withStderr(fmt.Errorf("gdbtarget: handshake with the %s stub: %w", cfg.Spec.Kind, err))
+	}
+	t.caps = append(t.caps, "qSupported")
+	if v, ok := t.conn.Feature("QStartNoAckMode"); ok && v == "+" && !cfg.Spec.keepAcks() {
+		t.caps = append(t.caps, "no-ack")
+	}
+	t.layout, err = t.conn.TargetDescription(sctx)
+	switch {
+	case err == nil:
+		t.caps = append(t.caps, "target.xml")
+	case cfg.Layout != nil:
+		t.layout = cfg.Layout
+		t.caps = append(t.caps, "layout file")
+	default:
+		return nil, t.withStderr(fmt.Errorf("gdbtarget: the stub gives no target description (%w) and no layout file was given (--test-layout)", err))
+	}
+	if t.pcIx = t.layout.Index("rip"); t.pcIx < 0 {
+		if t.pcIx = t.layout.Index("pc"); t.pcIx < 0 {
+			return nil, fmt.Errorf("gdbtarget: the register layout (%s) has no rip: not an x86-64 target", t.layout.Arch)
+		}
+	}
+	if _, err := t.conn.StopReason(sctx); err != nil {
+		return nil, t.withStderr(fmt.Errorf("gdbtarget: initial stop: %w", err))
+	}
+	t.regs = t.layout.NewSnapshot()
+	if err := t.readRegisters(sctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (sp Spec) keepAcks() bool { return false }
+
+// withStderr adds the end of the emulator's stderr to an error.
+func (t *Target) withStderr(err error) error {
+	if t.proc != nil {
+		return fmt.Errorf("%w; %s stderr: %s", err, t.proc.Name, t.proc.StderrText())
+	}
+	return err
+}
+
+func (t *Target) connect(ctx context.Context, cfg *Config) (net.Conn, error) {
+	sp := cfg.Spec
+	switch sp.Kind {
+	case Unix, TCP:
+		network := map[Kind]string{Unix: "unix", TCP: "tcp"}[sp.Kind]
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, network, sp.Address)
+		if err != nil {
+			return nil, fmt.Errorf("gdbtarget: connect to %s: %w", sp.Address, err)
+		}
+		return nc, nil
+	case Pipe:
+		return t.startRelay(sp.Words, nil)
+	case Template:
+		return t.startTemplate(ctx, cfg)
+	case Valgrind:
+		return t.startValgrind(ctx, cfg)
+	}
+	return nil, fmt.Errorf("gdbtarget: unknown target kind %v", sp.Kind)
+}
+
+func (t *Target) guest(cfg *Config, path string, args []string) launch.Spec {
+	return launch.Spec{Path: path, Args: args, Env: cfg.Env, Dir: cfg.Dir, Stdin: cfg.Stdin, Stdout: cfg.Stdout, Stderr: cfg.Stderr}
+}
+
+func (t *Target) startTemplate(ctx context.Context, cfg *Config) (net.Conn, error) {
+	if err := checkProgram(cfg.Program); err != nil {
+		return nil, err
+	}
+	dir, err := launch.PrivateDir(cfg.TempDir, "lockstep-gdb-")
+	if err != nil {
+		return nil, fmt.Errorf("gdbtarget: %w", err)
+	}
+	t.dir = dir
+	sock, port := filepath.Join(dir, "gdb.sock"), 0
+	if cfg.Spec.Port {
+		if port, err = freePort(); err != nil {
+			return nil, fmt.Errorf("gdbtarget: a free port: %w", err)
+		}
+	}
+	words := cfg.Spec.Expand(sock, port, cfg.Program, cfg.Args)
+	if t.proc, err = launch.Start(filepath.Base(words[0]), t.guest(cfg, words[0], words[1:])); err != nil {
+		return nil, fmt.Errorf("gdbtarget: %w", err)
+	}
+	t.pid = t.proc.Pid()
+	network, addr := "unix", sock
+	if cfg.Spec.Port {
+		network, addr = "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	}
+	return t.dialRetry(ctx, network, addr)
+}
+
+// dialRetry connects to a stub the emulator is still setting up: a
+// missing socket or a refused connection is retried until ctx ends or the
+// emulator dies.
+func (t *Target) dialRetry(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	for {
+		c, err := d.DialContext(ctx, network, addr)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, syscall.ECONNREFUSED) && !errors.Is(err, syscall.ENOENT) {
+			return nil, t.withStderr(fmt.Errorf("gdbtarget: connect to %s: %w", addr, err))
+		}
+		select {
+		case <-t.proc.Done():
+			return nil, fmt.Errorf("gdbtarget: %s exited before its gdbstub listened on %s (%v): %s", t.proc.Name, addr, t.proc.WaitErr(), t.proc.StderrText())
+		case <-ctx.Done():
+			return nil, t.withStderr(fmt.Errorf("gdbtarget: waiting for the gdbstub on %s: %w", addr, ctx.Err()))
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// startRelay runs a relay command and returns a connection over its stdin
+// and stdout.
+func (t *Target) startRelay(words []string, group *launch.Process) (net.Conn, error) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("gdbtarget: pipe: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return nil, fmt.Errorf("gdbtarget: pipe: %w", err)
+	}
+	spec := launch.Spec{Path: words[0], Args: words[1:], Env: os.Environ(), Group: group}
+	// *os.File stdin and stdout are passed to the child as they are.
+	spec.Stdin, spec.Stdout = inR, outW
+	t.relay, err = launch.Start(filepath.Base(words[0]), spec)
+	inR.Close()
+	outW.Close()
+	if err != nil {
+		inW.Close()
+		outR.Close()
+		return nil, fmt.Errorf("gdbtarget: relay: %w", err)
+	}
+	return &pipeConn{r: outR, w: inW}, nil
+}
+
+// startValgrind starts the program under valgrind's gdbserver, waits
+// until it waits for a debugger, and connects through vgdb. The FIFOs
+// valgrind and vgdb share live in the private directory (--vgdb-prefix).
+func (t *Target) startValgrind(ctx context.Context, cfg *Config) (net.Conn, error) {
+	if err := checkProgram(cfg.Program); err != nil {
+		return nil, err
+	}
+	dir, err := launch.PrivateDir(cfg.TempDir, "lockstep-valgrind-")
+	if err != nil {
+		return nil, fmt.Errorf("gdbtarget: %w", err)
+	}
+	t.dir = dir
+	prefix := filepath.Join(dir, "vgdb")
+	vg := cmp(cfg.Valgrind, "valgrind")
+	args := []string{"--tool=none", "--vgdb=full", "--vgdb-error=0", "--vgdb-prefix=" + prefix, cfg.Program}
+	if t.proc, err = launch.Start("valgrind", t.guest(cfg, vg, append(args, cfg.Args...))); err != nil {
+		return nil, fmt.Errorf("gdbtarget: %w", err)
+	}
+	t.pid = t.proc.Pid()
+	// valgrind creates its FIFOs, then says how to connect.
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !strings.Contains(t.proc.Stderr().String(), "TO DEBUG THIS PROCESS USING GDB") {
+		select {
+		case <-t.proc.Done():
+			return nil, fmt.Errorf("gdbtarget: valgrind exited before its gdbserver was ready (%v): %s", t.proc.WaitErr(), t.proc.StderrText())
+		case <-ctx.Done():
+			return nil, t.withStderr(fmt.Errorf("gdbtarget: waiting for valgrind's gdbserver: %w", ctx.Err()))
+		case <-tick.C:
+		}
+	}
+	vgdb := cmp(cfg.VGDB, "vgdb")
+	return t.startRelay([]string{vgdb, "--vgdb-prefix=" + prefix, "--pid=" + strconv.Itoa(t.pid)}, t.proc)
+}
+
+func cmp(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// checkProgram gives a clear error for a missing or non-ELF program.
+func checkProgram(path string) error {
+	if path == "" {
+		return errors.New("gdbtarget: no program given")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("gdbtarget: program: %w", err)
+	}
+	defer f.Close()
+	var hdr [4]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil || string(hdr[:]) != "\x7fELF" {
+		return fmt.Errorf("gdbtarget: program %s is not an ELF file", path)
+	}
+	return nil
+}
+
+// Capabilities lists what was discovered: "qSupported", "no-ack",
+// "target.xml" or "layout file", and the stepping packet once known.
+func (t *Target) Capabilities() []string { return t.caps }
+
+// Feature is the stub's qSupported value for name.
+func (t *Target) Feature(name string) (string, bool) { return t.conn.Feature(name) }
+
+// Layout is the register layout of the stub.
+func (t *Target) Layout() *machine.Layout { return t.layout }
+
+// Registers is the register file after the last step, updated in place.
+func (t *Target) Registers() *machine.Snapshot { return t.regs }
+
+// PC is the current program counter.
+func (t *Target) PC() uint64 { return le64(t.regs.Reg(t.pcIx)) }
+
+// Pid is the stub's process when it runs on this machine (0: unknown).
+func (t *Target) Pid() int { return t.pid }
+
+// Steps counts the steps taken.
+func (t *Target) Steps() uint64 { return t.steps }
+
+// Ended reports whether the guest has ended, and how.
+func (t *Target) Ended() (machine.Stop, bool) { return t.exit, t.ended }
+
+func (t *Target) readRegisters(ctx context.Context) error {
+	if err := t.conn.ReadRegisters(ctx, t.regs.Regs); err != nil {
+		var e *rsp.Error
+		if errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e) {
+			return fmt.Errorf("gdbtarget: read registers ('g'): %w: %w", ErrNoRegisters, err)
+		}
+		return t.withStderr(fmt.Errorf("gdbtarget: read registers: %w", err))
+	}
+	return nil
+}
+
+// Step executes one instruction and reads the registers after it. A
+// signal other than the step's SIGTRAP is a Signalled stop (Linux
+// numbering); the guest's end is Exited or Killed.
+func (t *Target) Step(ctx context.Context) (machine.Stop, error) {
+	if t.ended {
+		return t.exit, ErrExited
+	}
+	pc := t.PC()
+	s, err := t.conn.Step(ctx)
+	if err != nil {
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: step at %#x: %w", pc, err))
+	}
+	if t.steps == 0 {
+		t.caps = append(t.caps, "stepping")
+	}
+	t.steps++
+	var st machine.Stop
+	switch s.Kind {
+	case rsp.StopExited:
+		t.ended, t.exit = true, machine.Stop{Kind: machine.Exited, PC: pc, ExitStatus: s.ExitStatus}
+		return t.exit, nil
+	case rsp.StopTerminated:
+		t.ended, t.exit = true, machine.Stop{Kind: machine.Killed, PC: pc, Signal: rsp.LinuxSignal(s.Signal)}
+		return t.exit, nil
+	case rsp.StopSignal:
+		sig := rsp.LinuxSignal(s.Signal)
+		if sig == machine.SIGTRAP {
+			st = machine.Stop{Kind: machine.Stepped, PC: pc}
+		} else {
+			st = machine.Stop{Kind: machine.Signalled, PC: pc, Signal: sig}
+		}
+	default:
+		return machine.Stop{}, fmt.Errorf("gdbtarget: step at %#x: unexpected stop %v", pc, s)
+	}
+	if err := t.readRegisters(ctx); err != nil {
+		return st, err
+	}
+	if st.Kind == machine.Stepped && t.PC() == pc {
+		st.Repeat = true
+	}
+	return st, nil
+}
+
+// ReadMemory reads the guest's memory.
+func (t *Target) ReadMemory(ctx context.Context, addr uint64, p []byte) error {
+	if t.ended {
+		return ErrExited
+	}
+	if err := t.conn.ReadMemory(ctx, addr, p); err != nil {
+		return fmt.Errorf("gdbtarget: read %d bytes at %#x: %w", len(p), addr, err)
+	}
+	return nil
+}
+
+// WriteMemory writes the guest's memory.
+func (t *Target) WriteMemory(ctx context.Context, addr uint64, p []byte) error {
+	if err := t.conn.WriteMemory(ctx, addr, p); err != nil {
+		return fmt.Errorf("gdbtarget: write %d bytes at %#x: %w", len(p), addr, err)
+	}
+	return nil
+}
+
+// WriteRegisters writes the whole register file ('G') from s, which must
+// have the target's layout, and reads it back.
+func (t *Target) WriteRegisters(ctx context.Context, s *machine.Snapshot) error {
+	if err := t.conn.WriteRegisters(ctx, s.Regs); err != nil {
+		return fmt.Errorf("gdbtarget: write registers: %w", err)
+	}
+	return t.readRegisters(ctx)
+}
+
+// Map is the guest's memory map and where it came from: the stub's
+// qXfer:memory-map when offered, else /proc/PID/maps of the stub's process
+// when it runs here; nil when neither (the caller uses the reference's).
+func (t *Target) Map(ctx context.Context) (*machine.Map, string) {
+	if v, ok := t.conn.Feature("qXfer:memory-map:read"); ok && v == "+" {
+		if x, err := t.conn.ReadObject(ctx, "memory-map", ""); err == nil {
+			if m := parseMemoryMap(x); m.Len() > 0 {
+				return m, "the stub's memory map"
+			}
+		}
+	}
+	if t.pid > 0 {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", t.pid)); err == nil {
+			if m := ParseProcMaps(b); m.Len() > 0 {
+				return m, fmt.Sprintf("/proc/%d/maps", t.pid)
+			}
+		}
+	}
+	return nil, ""
+}
+
+// ParseProcMaps reads a /proc/PID/maps text into a map; lines it cannot
+// read are skipped.
+func ParseProcMaps(b []byte) *machine.Map {
+	m := machine.NewMap()
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 {
+			continue
+		}
+		lo, hi, ok := strings.Cut(f[0], "-")
+		if !ok || len(f[1]) < 3 {
+			continue
+		}
+		s, err1 := strconv.ParseUint(lo, 16, 64)
+		e, err2 := strconv.ParseUint(hi, 16, 64)
+		if err1 != nil || err2 != nil || e <= s {
+			continue
+		}
+		var p machine.Perm
+		if f[1][0] == 'r' {
+			p |= machine.PermRead
+		}
+		if f[1][1] == 'w' {
+			p |= machine.PermWrite
+		}
+		if f[1][2] == 'x' {
+			p |= machine.PermExec
+		}
+		m.Set(s, e, p)
+	}
+	return m
+}
+
+// parseMemoryMap reads GDB's memory-map XML (<memory type= start= length=>).
+func parseMemoryMap(x []byte) *machine.Map {
+	m := machine.NewMap()
+	for _, el := range strings.Split(string(x), "<memory")[1:] {
+		attr := func(name string) (uint64, bool) {
+			i := strings.Index(el, name+"=\"")
+			if i < 0 {
+				return 0, false
+			}
+			v := el[i+len(name)+2:]
+			j := strings.IndexByte(v, '"')
+			if j < 0 {
+				return 0, false
+			}
+			n, err := strconv.ParseUint(v[:j], 0, 64)
+			return n, err == nil
+		}
+		s, ok1 := attr("start")
+		l, ok2 := attr("length")
+		if ok1 && ok2 && l > 0 && s+l > s {
+			m.Set(s, s+l, machine.PermRead|machine.PermWrite)
+		}
+	}
+	return m
+}
+
+// Close ends the session: kills the emulator's process group, closes
+// the connection, removes the private directory. Safe to call twice.
+func (t *Target) Close() error {
+	var errs []error
+	if t.conn != nil {
+		t.conn.Close()
+	}
+	if t.relay != nil {
+		errs = append(errs, t.relay.Close())
+	}
+	if t.proc != nil {
+		errs = append(errs, t.proc.Close())
+	}
+	if t.dir != "" {
+		if err := os.RemoveAll(t.dir); err != nil {
+			errs = append(errs, fmt.Errorf("gdbtarget: remove %s: %w", t.dir, err))
+		}
+		t.dir = ""
+	}
+	return errors.Join(errs...)
+}
+
+func le64(b []byte) uint64 {
+	var v uint64
+	for i := min(len(b), 8) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}

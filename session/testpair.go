@@ -1,0 +1,584 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"golang.org/x/arch/x86/x86asm"
+
+	"lockstep/gdbtarget"
+	"lockstep/harness"
+	"lockstep/machine"
+	"lockstep/qemutrace"
+)
+
+// TestOptions describe a pairing: the program under QEMU (the reference)
+// and under an emulator under test with a gdbstub, stepped side by side.
+type TestOptions struct {
+	Options
+	// Test is the parsed --test target.
+	Test gdbtarget.Spec
+	// TestName names it in reports (default: the spec).
+	TestName string
+	// Layout is the test's register layout when its stub has none.
+	Layout *machine.Layout
+	// TestStdout receives the test's guest output; nil discards.
+	TestStdout io.Writer
+}
+
+// ErrRefused is wrapped when neither documented rule for the differences
+// between two loaders applies (see the README).
+var ErrRefused = errors.New("the two sides cannot be paired")
+
+// RunTest starts QEMU (the reference) and the emulator under test, and
+// runs them in lockstep with the host CPU judging divergences. Like Run,
+// an error return means nothing could be started.
+func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
+	ex, off, err := startArbiter(ctx, opts.Arbiter)
+	if err != nil {
+		return nil, err
+	}
+	if ex != nil {
+		defer ex.Close()
+	}
+	cpu := opts.CPU
+	if cpu == "" && ex != nil {
+		cpu = ArbiterCPU()
+	} else if cpu == "" {
+		cpu = "max"
+	}
+	tr, err := qemutrace.Start(ctx, qemutrace.Config{
+		QEMU: opts.QEMU, CPU: cpu, ExtraArgs: opts.ExtraArgs,
+		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir,
+		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	tg, err := gdbtarget.Start(ctx, gdbtarget.Config{Spec: opts.Test, Program: opts.Program, Args: opts.Args,
+		Env: opts.Env, Dir: opts.Dir, Stdout: opts.TestStdout, Layout: opts.Layout, TempDir: opts.TempDir})
+	if err != nil {
+		return nil, err
+	}
+	defer tg.Close()
+	name := opts.TestName
+	if name == "" {
+		name = opts.Test.Kind.String()
+	}
+	pairing := &harness.Pairing{Test: name, SyscallsSynced: map[string]int{}}
+	cfg := opts.Harness
+	cfg.Reference = tr
+	cfg.ReportCorrections = true // the host siding with the reference is the test's bug
+	configureArbiter(&cfg, ex, opts.Arbiter, off)
+	var fol *testFollower // set once the harness has created it
+	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
+		f, err := newTestFollower(ctx, ref, tg, pairing)
+		if err != nil {
+			return nil, err
+		}
+		fol = f
+		return f, nil
+	}
+	res := harness.Run(ctx, cfg)
+	res.CPUModel = cpu
+	pairing.Capabilities = tg.Capabilities()
+	if fol != nil && res.Err != nil && errors.Is(res.Err, ErrRefused) {
+		return nil, res.Err
+	}
+	if st, ended := tg.Ended(); ended && st.Kind == machine.Exited {
+		s := st.ExitStatus
+		pairing.TestExitStatus = &s
+	}
+	if res.Outcome == harness.Agree && res.ExitStatus != nil && res.LimitReached == "" {
+		if pairing.TestExitStatus == nil || *pairing.TestExitStatus != *res.ExitStatus {
+			got := "did not exit"
+			if pairing.TestExitStatus != nil {
+				got = fmt.Sprintf("exited with status %d", *pairing.TestExitStatus)
+			}
+			res.Outcome = harness.Diverge
+			res.Divergences = append(res.Divergences, harness.Divergence{Kind: harness.KindExit, Step: res.Steps,
+				Detail:  fmt.Sprintf("the reference exited with status %d; the test %s", *res.ExitStatus, got),
+				Verdict: harness.Unjudged, VerdictReason: "an exit status is not an instruction's result"})
+		}
+	}
+	for i := range res.Divergences {
+		if res.Divergences[i].Verdict == harness.FollowerWrong {
+			res.Divergences[i].Verdict = harness.TestWrong
+		}
+	}
+	res.Pairing = pairing
+	return &Report{Result: res, Layout: tr.Layout(), CPU: cpu}, nil
+}
+
+// corr is an address region taken as equal on both sides: [ref, ref+n)
+// on the reference is [test, test+n) on the test.
+type corr struct {
+	name      string
+	ref, test uint64
+	n         uint64
+}
+
+func (c corr) String() string {
+	return fmt.Sprintf("%s: reference %#x-%#x = test %#x-%#x", c.name, c.ref, c.ref+c.n, c.test, c.test+c.n)
+}
+
+// pointerRegs are the registers whose values are translated between the
+// two sides' address spaces.
+var pointerRegs = []string{"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base"}
+
+// natureSyscalls are system calls whose results differ by nature between
+// two runs: the test takes the reference's result.
+var natureSyscalls = map[uint64]string{39: "getpid", 110: "getppid", 186: "gettid", 201: "time",
+	96: "gettimeofday", 228: "clock_gettime", 318: "getrandom", 102: "getuid", 104: "getgid",
+	107: "geteuid", 108: "getegid", 218: "set_tid_address"}
+
+// syncOps are instructions whose results are taken from the reference.
+var syncOps = map[x86asm.Op]bool{x86asm.CPUID: true, x86asm.RDTSC: true, x86asm.RDTSCP: true,
+	x86asm.RDRAND: true, x86asm.XGETBV: true}
+
+// testFollower is the emulator under test as the harness's follower: its
+// registers and memory are shown in the reference's address space.
+type testFollower struct {
+	ctx    context.Context
+	t      *gdbtarget.Target
+	ref    harness.Reference
+	rl, tl *machine.Layout
+	ix     []int    // reference register index -> test index, -1
+	fixed  []uint64 // per reference register: bits taken from the reference
+	ptr    []bool   // per reference register: translated
+	corrs  []corr
+	notMod map[string]string
+	impr   []harness.ImpreciseBits
+	synced map[string]int
+	pair   *harness.Pairing
+
+	scratch   *machine.Snapshot // the test's layout
+	before    []byte            // the test's registers before the last step
+	syscallNr int64             // the system call of the last step, -1 none
+	sysArgs   [6]uint64
+	writes    []harness.Write
+}
+
+func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Target, pair *harness.Pairing) (*testFollower, error) {
+	f := &testFollower{ctx: context.WithoutCancel(ctx), t: t, ref: ref, rl: ref.Layout(), tl: t.Layout(),
+		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1}
+	f.scratch = f.tl.NewSnapshot()
+	refRegs := ref.Registers()
+	rpc, _ := refRegs.Uint64("rip")
+	if tpc := t.PC(); tpc != rpc {
+		return nil, fmt.Errorf("%w: the program starts at %#x on the reference and at %#x on the test: "+
+			"the loaders placed it differently (a dynamically linked or position-independent program), "+
+			"so neither copying the reference's state nor corresponding regions applies; use a static, non-PIE program", ErrRefused, rpc, tpc)
+	}
+	used := map[int]bool{}
+	for _, r := range f.rl.Regs {
+		j := f.tl.Index(gdbtarget.Canonical(r.Name))
+		if j < 0 {
+			j = f.tl.Index(r.Name)
+		}
+		f.ix = append(f.ix, j)
+		f.ptr = append(f.ptr, slices.Contains(pointerRegs, r.Name))
+		if j < 0 {
+			f.notMod[r.Name] = "not in the test's register layout"
+		} else {
+			used[j] = true
+		}
+	}
+	f.fixed = make([]uint64, len(f.rl.Regs))
+	for j, r := range f.tl.Regs {
+		if !used[j] {
+			pair.TestOnly = append(pair.TestOnly, r.Name)
+		}
+	}
+	// The stack: the two loaders put it at different addresses. The
+	// initial stack pointers correspond, and so does the reference's stack
+	// region around them.
+	rsp, _ := refRegs.Uint64("rsp")
+	tsp, _ := t.Registers().Uint64("rsp")
+	if rsp != tsp {
+		reg, ok := ref.Map().Find(rsp)
+		if !ok {
+			return nil, fmt.Errorf("%w: the reference's stack pointer %#x is in no mapping", ErrRefused, rsp)
+		}
+		c := corr{name: "stack", ref: reg.Start, test: tsp - (rsp - reg.Start), n: reg.End - reg.Start}
+		if m, src := t.Map(ctx); m != nil {
+			pair.MapSource = src
+			if treg, ok := m.Find(tsp); ok {
+				// Keep to what exists on both sides.
+				lo := max(c.test, treg.Start)
+				hi := min(c.test+c.n, treg.End)
+				c = corr{name: "stack", ref: c.ref + (lo - c.test), test: lo, n: hi - lo}
+			}
+		} else {
+			pair.MapSource = "the reference's map"
+		}
+		f.corrs = append(f.corrs, c)
+		pair.Correspondences = append(pair.Correspondences, c.String())
+	}
+	// Registers at entry: what the test's stub reports differently from
+	// the reference outside the general registers is a convention of the
+	// stub or the loader, not an instruction's result (segment selectors
+	// read as 0, eflags' reserved bit 1 and IF, a tag word in the other
+	// format): those bits are taken from the reference and not compared.
+	// Then the reference's registers are written into the test, so both
+	// start from the same state.
+	for i, r := range f.rl.Regs {
+		if f.ix[i] < 0 || f.ptr[i] || r.Name == "rip" {
+			continue
+		}
+		a, b := refRegs.Reg(i), f.testValue(i)
+		if bytes.Equal(a, b) {
+			continue
+		}
+		mask := uint64(0)
+		for k := 0; k < min(len(a), len(b), 8); k++ {
+			mask |= uint64(a[k]^b[k]) << (8 * k)
+		}
+		if len(a) > 8 || mask == 0 {
+			f.notMod[r.Name] = "the test's stub reports it differently at entry"
+			f.ix[i] = -1
+			continue
+		}
+		f.fixed[i] = mask
+		if r.Name != "eflags" {
+			f.notMod[r.Name] = fmt.Sprintf("the test's stub reports %s at entry where the reference has %s", hexLE(b), hexLE(a))
+			continue
+		}
+		f.impr = append(f.impr, harness.ImpreciseBits{Register: r.Name, Mask: mask,
+			Reason: "the test's stub reports these bits differently at entry (" + harness.FlagBits(mask) + ")"})
+	}
+	if err := f.Adopt(refRegs); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func hexLE(b []byte) string {
+	var v uint64
+	for k := min(len(b), 8) - 1; k >= 0; k-- {
+		v = v<<8 | uint64(b[k])
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+// testValue is reference register i's value on the test, in the
+// reference's address space (without fixed bits).
+func (f *testFollower) testValue(i int) []byte {
+	src := f.t.Registers().Reg(f.ix[i])
+	out := make([]byte, f.rl.Regs[i].Size())
+	copy(out, src)
+	if f.ptr[i] && len(out) == 8 {
+		v := le(out)
+		putLE(out, f.toRef(v))
+	}
+	return out
+}
+
+func (f *testFollower) toRef(v uint64) uint64 {
+	for _, c := range f.corrs {
+		if v >= c.test && v-c.test < c.n {
+			return v - c.test + c.ref
+		}
+	}
+	return v
+}
+
+func (f *testFollower) toTest(v uint64) uint64 {
+	for _, c := range f.corrs {
+		if v >= c.ref && v-c.ref < c.n {
+			return v - c.ref + c.test
+		}
+	}
+	return v
+}
+
+func le(b []byte) uint64 {
+	var v uint64
+	for k := min(len(b), 8) - 1; k >= 0; k-- {
+		v = v<<8 | uint64(b[k])
+	}
+	return v
+}
+
+func putLE(b []byte, v uint64) {
+	for k := 0; k < min(len(b), 8); k++ {
+		b[k] = byte(v >> (8 * k))
+	}
+}
+
+// Step steps the test over one instruction: a system call it executes
+// itself, cpuid and the like are then overwritten with the reference's
+// results (Sync), and the memory the instruction's operands name is read
+// before and after, for the harness to compare.
+func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
+	pc := f.t.PC()
+	code := f.code(ctx, pc)
+	inst, derr := x86asm.Decode(code, 64)
+	f.before = append(f.before[:0], f.t.Registers().Regs...)
+	f.syscallNr = -1
+	switch {
+	case derr == nil && inst.Op == x86asm.SYSCALL:
+		regs := f.t.Registers()
+		nr, _ := regs.Uint64("rax")
+		f.syscallNr = int64(nr)
+		for k, n := range []string{"rdi", "rsi", "rdx", "r10", "r8", "r9"} {
+			f.sysArgs[k], _ = regs.Uint64(n)
+		}
+		if _, err := f.t.Step(ctx); err != nil {
+			return harness.FollowStep{}, err
+		}
+		return harness.FollowStep{Kind: harness.SyscallStop, PC: pc}, nil
+	case derr == nil && syncOps[inst.Op]:
+		st, err := f.t.Step(ctx)
+		if err != nil {
+			return harness.FollowStep{}, err
+		}
+		mn := strings.ToLower(inst.Op.String())
+		if st.Kind == machine.Signalled {
+			return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal, Reason: "the test faults on " + mn}, nil
+		}
+		f.synced[mn]++
+		return harness.FollowStep{Kind: harness.Sync, PC: pc, Insn: mn}, nil
+	}
+	spans := f.memSpans(inst, derr == nil)
+	f.writes = f.writes[:0]
+	olds := make([][]byte, len(spans))
+	for k, s := range spans {
+		olds[k] = make([]byte, s.n)
+		if f.t.ReadMemory(ctx, s.addr, olds[k]) != nil {
+			olds[k] = nil
+		}
+	}
+	st, err := f.t.Step(ctx)
+	if err != nil {
+		return harness.FollowStep{}, err
+	}
+	switch st.Kind {
+	case machine.Signalled:
+		return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal}, nil
+	case machine.Exited, machine.Killed:
+		return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal, Reason: "the test " + st.String()}, nil
+	}
+	for k, s := range spans {
+		if olds[k] == nil {
+			continue
+		}
+		nw := make([]byte, s.n)
+		if f.t.ReadMemory(ctx, s.addr, nw) != nil || bytes.Equal(nw, olds[k]) {
+			continue
+		}
+		if s.n == 8 {
+			putLE(nw, f.toRef(le(nw)))
+			putLE(olds[k], f.toRef(le(olds[k])))
+		}
+		f.writes = append(f.writes, harness.Write{Addr: f.toRef(s.addr), Old: olds[k], New: nw})
+	}
+	return harness.FollowStep{Kind: harness.Executed, PC: pc, Repeat: st.Repeat, Writes: f.writes}, nil
+}
+
+func (f *testFollower) code(ctx context.Context, pc uint64) []byte {
+	for n := 15; n > 0; n-- {
+		buf := make([]byte, n)
+		if f.t.ReadMemory(ctx, pc, buf) == nil {
+			return buf
+		}
+	}
+	return nil
+}
+
+type span struct {
+	addr uint64
+	n    int
+}
+
+// memSpans lists the memory an instruction may write, in the test's
+// address space: its memory operands, the stack slot of a push or call,
+// and the destination of a string instruction.
+func (f *testFollower) memSpans(inst x86asm.Inst, ok bool) []span {
+	if !ok {
+		return nil
+	}
+	regs := f.t.Registers()
+	get := func(r x86asm.Reg) (uint64, bool) {
+		if r == 0 {
+			return 0, true
+		}
+		if r == x86asm.RIP {
+			v, _ := regs.Uint64("rip")
+			return v + uint64(inst.Len), true
+		}
+		name := strings.ToLower(r.String())
+		if r >= x86asm.EAX && r <= x86asm.R15L {
+			return 0, false
+		}
+		v, ok := regs.Uint64(name)
+		return v, ok
+	}
+	var out []span
+	for _, a := range inst.Args {
+		m, isMem := a.(x86asm.Mem)
+		if !isMem || m.Segment != 0 {
+			continue
+		}
+		base, ok1 := get(m.Base)
+		idx, ok2 := get(m.Index)
+		if !ok1 || !ok2 {
+			continue
+		}
+		n := inst.MemBytes
+		if n <= 0 || n > 512 {
+			continue
+		}
+		out = append(out, span{base + idx*uint64(m.Scale) + uint64(m.Disp), n})
+	}
+	sp, _ := regs.Uint64("rsp")
+	switch inst.Op {
+	case x86asm.PUSH, x86asm.CALL, x86asm.PUSHF, x86asm.PUSHFQ:
+		out = append(out, span{sp - 8, 8})
+	case x86asm.STOSB, x86asm.STOSW, x86asm.STOSD, x86asm.STOSQ, x86asm.MOVSB, x86asm.MOVSW, x86asm.MOVSD, x86asm.MOVSQ:
+		di, _ := regs.Uint64("rdi")
+		out = append(out, span{di, 8})
+	}
+	return out
+}
+
+// Registers gives the test's registers in the reference's address space;
+// bits the test's stub cannot report keep the reference's value (dst
+// holds it).
+func (f *testFollower) Registers(dst *machine.Snapshot) error {
+	for i := range f.rl.Regs {
+		if f.ix[i] < 0 {
+			continue
+		}
+		v := f.testValue(i)
+		d := dst.Reg(i)
+		if m := f.fixed[i]; m != 0 {
+			nv := le(v)&^m | le(d)&m
+			putLE(v, nv)
+		}
+		copy(d, v)
+	}
+	return nil
+}
+
+// Adopt writes the reference's state into the test. After a system call
+// the test keeps its own results, except for the calls whose results
+// differ by nature (getpid, time, getrandom...), which take the
+// reference's rax, and mmap, whose two results become corresponding
+// regions.
+func (f *testFollower) Adopt(s *machine.Snapshot) error {
+	if nr := f.syscallNr; nr >= 0 {
+		f.syscallNr = -1
+		rax, _ := s.Uint64("rax")
+		trax, _ := f.t.Registers().Uint64("rax")
+		// rcx and r11 after a syscall are the kernel's (return rip and
+		// rflags); QEMU's linux-user leaves them as they were. Both are
+		// taken from the reference.
+		f.scratch.CopyFrom(f.t.Registers())
+		for _, n := range []string{"rcx", "r11"} {
+			v, _ := s.Uint64(n)
+			f.scratch.SetUint64(n, f.toTest(v))
+		}
+		name, nature := natureSyscalls[uint64(nr)]
+		if nature {
+			f.scratch.SetUint64("rax", rax)
+		}
+		if !bytes.Equal(f.scratch.Regs, f.t.Registers().Regs) {
+			if err := f.t.WriteRegisters(f.ctx, f.scratch); err != nil {
+				return err
+			}
+		}
+		switch {
+		case nature:
+			f.pair.SyscallsSynced[name]++
+			f.synced["syscall "+name]++
+			if nr == 318 && rax < 1<<20 { // getrandom: the bytes too
+				buf := make([]byte, rax)
+				if err := f.ref.ReadMemory(f.ctx, f.sysArgs[0], buf); err == nil {
+					_ = f.t.WriteMemory(f.ctx, f.toTest(f.sysArgs[0]), buf)
+				}
+			}
+		case nr == 9 && rax < 1<<63 && trax < 1<<63 && rax != trax: // mmap
+			n := (f.sysArgs[1] + 4095) &^ 4095
+			c := corr{name: "mmap", ref: rax, test: trax, n: n}
+			f.corrs = append(f.corrs, c)
+			f.pair.Correspondences = append(f.pair.Correspondences, c.String())
+		}
+		return nil
+	}
+	f.scratch.CopyFrom(f.t.Registers())
+	for i := range f.rl.Regs {
+		j := f.ix[i]
+		if j < 0 {
+			continue
+		}
+		d := f.scratch.Reg(j)
+		v := s.Reg(i)
+		if f.ptr[i] && len(v) == 8 {
+			tmp := make([]byte, 8)
+			putLE(tmp, f.toTest(le(v)))
+			v = tmp
+		}
+		copy(d, v)
+	}
+	if bytes.Equal(f.scratch.Regs, f.t.Registers().Regs) {
+		return nil
+	}
+	return f.t.WriteRegisters(f.ctx, f.scratch)
+}
+
+// SetMap, Invalidate: the test keeps its own memory.
+func (f *testFollower) SetMap(*machine.Map) error { return nil }
+func (f *testFollower) Invalidate(uint64, uint64) {}
+
+// DirtyPages and CachedPages: the test has no page cache to compare.
+func (f *testFollower) DirtyPages() []uint64  { return nil }
+func (f *testFollower) CachedPages() []uint64 { return nil }
+
+// ReadMemory reads the test's memory at the address corresponding to the
+// reference's addr.
+func (f *testFollower) ReadMemory(addr uint64, p []byte) error {
+	return f.t.ReadMemory(f.ctx, f.toTest(addr), p)
+}
+
+func (f *testFollower) NotModelled() map[string]string     { return copyReasons(f.notMod) }
+func (f *testFollower) Imprecise() []harness.ImpreciseBits { return f.impr }
+func (f *testFollower) Synced() map[string]int             { return f.synced }
+
+// Close leaves the target to RunTest, which started it.
+func (f *testFollower) Close() error { return nil }
+
+// ExtraBefore gives the arbiter the test's x87 tag word and YMM upper
+// halves from before the last step, when its layout has them.
+func (f *testFollower) ExtraBefore() (uint16, [16][16]byte) {
+	var ymmh [16][16]byte
+	ftag := uint16(0xffff)
+	if len(f.before) != f.tl.Size() {
+		return ftag, ymmh
+	}
+	snap := &machine.Snapshot{Layout: f.tl, Regs: f.before}
+	if v, ok := snap.Uint64("ftag"); ok {
+		ftag = uint16(v)
+	}
+	for k := range 16 {
+		if b := snap.Bytes(fmt.Sprintf("ymm%dh", k)); len(b) == 16 {
+			copy(ymmh[k][:], b)
+		}
+	}
+	return ftag, ymmh
+}
+
+func copyReasons(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

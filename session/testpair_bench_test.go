@@ -1,0 +1,62 @@
+package session
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"lockstep/gdbtarget"
+	"lockstep/harness"
+	"lockstep/internal/testprog"
+	"lockstep/machine"
+)
+
+// BenchmarkPairingValgrind measures QEMU-vs-valgrind lockstep
+// instructions/s and, in the same run, the raw stepping floor of each
+// side alone (valgrind over vgdb, QEMU over its socket): the pairing can
+// be no faster than the slower side; the target is 0.8 of it.
+func BenchmarkPairingValgrind(b *testing.B) {
+	testprog.RequireQEMU(b)
+	prog := testprog.Build(b, "testdata/valgrind-loop.S")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for range b.N {
+		rawVG := rawSteps(b, ctx, gdbtarget.Spec{Kind: gdbtarget.Valgrind}, prog)
+		rawQEMU := rawSteps(b, ctx, gdbtarget.Spec{Kind: gdbtarget.Template, Words: []string{"qemu-x86_64", "-g", "{sock}", "{prog}"}, Sock: true}, prog)
+		rep, err := RunTest(ctx, TestOptions{Options: Options{Program: prog, Arbiter: ArbiterDivergences}, Test: gdbtarget.Spec{Kind: gdbtarget.Valgrind}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Outcome != harness.Agree {
+			b.Fatalf("outcome %s: %v", rep.Outcome, rep.Err)
+		}
+		pair := float64(rep.Steps) / rep.Duration.Seconds()
+		floor := min(rawVG, rawQEMU)
+		b.ReportMetric(pair, "lockstep-insn/s")
+		b.ReportMetric(rawVG, "valgrind-raw-steps/s")
+		b.ReportMetric(rawQEMU, "qemu-raw-steps/s")
+		b.ReportMetric(pair/floor, "x-floor")
+	}
+}
+
+// rawSteps steps a target alone to the end and returns steps/s.
+func rawSteps(b *testing.B, ctx context.Context, sp gdbtarget.Spec, prog string) float64 {
+	tg, err := gdbtarget.Start(ctx, gdbtarget.Config{Spec: sp, Program: prog})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tg.Close()
+	start := time.Now()
+	n := 0
+	for {
+		st, err := tg.Step(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+		if st.Kind == machine.Exited {
+			break
+		}
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
