@@ -104,7 +104,7 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 		return nil, t.withStderr(fmt.Errorf("gdbtarget: handshake with the %s stub: %w", cfg.Spec.Kind, err))
 	}
 	t.caps = append(t.caps, "qSupported")
-	if v, ok := t.conn.Feature("QStartNoAckMode"); ok && v == "+" && !cfg.Spec.keepAcks() {
+	if v, ok := t.conn.Feature("QStartNoAckMode"); ok && v == "+" {
 		t.caps = append(t.caps, "no-ack")
 	}
 	t.layout, err = t.conn.TargetDescription(sctx)
@@ -132,7 +132,6 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 	return t, nil
 }
 
-func (sp Spec) keepAcks() bool { return false }
 
 // withStderr adds the end of the emulator's stderr to an error.
 func (t *Target) withStderr(err error) error {
