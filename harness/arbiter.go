@@ -250,6 +250,9 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		r.res.OracleCorrections[mn]++
 		return true
 	case Tolerance:
+		if r.cfg.ReportTolerance {
+			return false
+		}
 		r.res.Tolerated[mn]++
 		return true
 	}

@@ -48,7 +48,7 @@ func (r *Runner) Close() error {
 func (r *Runner) Runs() int { return r.runs }
 
 // Run writes the case's ELF and runs it in lockstep, with follower-wrong
-// divergences reported rather than corrected. It returns the run's
+// and tolerance divergences reported rather than adopted. It returns the run's
 // report and its first divergence (nil when the case ran without one).
 // The error says why the case could not be run at all (it has no ELF, the
 // budget is spent, nothing could be started).
@@ -69,8 +69,9 @@ func (r *Runner) Run(ctx context.Context, c *repro.Case) (*session.Report, *harn
 	defer cancel()
 	start := time.Now()
 	rep, err := session.Run(ctx, session.Options{
-		Program: prog, TempDir: r.opts.TempDir, // short: QEMU's socket path has a length limit QEMU: r.opts.QEMU, CPU: r.opts.CPU, Arbiter: r.opts.Arbiter,
-		Harness: harness.Config{MaxSteps: caseMaxSteps, StrictFlags: r.opts.StrictFlags, ReportCorrections: true},
+		Program: prog, TempDir: r.opts.TempDir, // short: QEMU's socket path has a length limit
+		QEMU: r.opts.QEMU, CPU: r.opts.CPU, Arbiter: r.opts.Arbiter,
+		Harness: harness.Config{MaxSteps: caseMaxSteps, StrictFlags: r.opts.StrictFlags, ReportCorrections: true, ReportTolerance: true},
 	})
 	r.last = time.Since(start)
 	if err != nil {
@@ -100,4 +101,14 @@ func (r *Runner) Reproduces(ctx context.Context, c *repro.Case, sig Signature) (
 		return false, nil, nil
 	}
 	return sig.Matches(SignatureOf(d)), d, nil
+}
+
+// CaseOptions returns base set up to check case c: a case whose verdict
+// is tolerance is run with StrictFlags, since the difference it records
+// only in undefined flags is masked otherwise.
+func CaseOptions(c *repro.Case, base Options) Options {
+	if c.Verdict.Name == repro.Tolerance {
+		base.StrictFlags = true
+	}
+	return base
 }

@@ -249,12 +249,13 @@ func caseName(name string, sig minimize.Signature) string {
 	return n
 }
 
-// writeCase writes a case file, refusing to overwrite one.
+// writeCase writes a case file, refusing to overwrite one (the error
+// then wraps os.ErrExist).
 func writeCase(path string, c *repro.Case) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s exists: choose another --name", path)
+			return fmt.Errorf("%s exists: choose another --name: %w", path, os.ErrExist)
 		}
 		return fmt.Errorf("write case: %w", err)
 	}
