@@ -10,7 +10,8 @@ import (
 // Key is what de-duplicates divergences across programs: the mnemonic
 // and operand form of the instruction ("pdep r64, r64, r64") and what
 // differs (the register; for a flags divergence the differing flags,
-// "CF"; for memory "memory"). Two divergences with the same key are the
+// "CF", or where both sides agree the flags that differ from the host's;
+// for memory "memory"). Two divergences with the same key are the
 // same bug, whatever the values, addresses and registers involved.
 type Key struct {
 	Form  string // mnemonic and operand form
@@ -45,7 +46,12 @@ func KeyOf(s Signature) Key {
 	case harness.KindMemory:
 		k.Where = "memory"
 	case harness.KindFlags:
-		k.Where = harness.FlagBits(le64(s.Reference) ^ le64(s.Oracle))
+		x := le64(s.Reference) ^ le64(s.Oracle)
+		if x == 0 && s.Host != nil {
+			// Both sides agree and the host does not (--arbiter every).
+			x = le64(s.Reference) ^ le64(s.Host)
+		}
+		k.Where = harness.FlagBits(x)
 		if k.Where == "" {
 			k.Where = s.Register
 		}

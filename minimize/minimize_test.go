@@ -236,3 +236,60 @@ func TestDDMin(t *testing.T) {
 }
 
 func testSnapshot() *machine.Snapshot { return machine.X86_64().NewSnapshot() }
+
+// TestMinimizeTolerance minimizes a difference only in undefined flags:
+// BLSR's PF, which QEMU and the oracle compute alike and the host CPU
+// does not. Compared strictly with every instruction judged, it is a
+// tolerance divergence naming PF, and the minimal case reproduces it
+// under CaseOptions.
+func TestMinimizeTolerance(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "testdata/blsr-pf.S")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	// Not strict: PF is masked, and nothing diverges.
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, Arbiter: session.ArbiterEvery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Divergence != nil {
+		t.Fatalf("a divergence without --strict-flags: %s", res.Signature)
+	}
+	res, err = Minimize(ctx, Options{Program: prog, TempDir: tmp, Arbiter: session.ArbiterEvery, StrictFlags: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Case == nil {
+		t.Fatalf("no reproducer (%v): %s", res.Signature, res.GaveUp)
+	}
+	c := res.Case
+	t.Logf("%s\n%s", res.Summary(), c)
+	if c.Verdict.Name != repro.Tolerance || c.Verdict.Reason != "only architecturally undefined flags differ: PF" {
+		t.Errorf("verdict %s (%s), want tolerance naming PF", c.Verdict.Name, c.Verdict.Reason)
+	}
+	if len(c.Insns) != 1 || c.Insns[0].Text != "blsr rax, rbx" || c.Divergence.Kind != repro.KindFlags {
+		t.Errorf("case: %d instructions %v, kind %s", len(c.Insns), c.Insns, c.Divergence.Kind)
+	}
+	if k := KeyOf(res.Signature).String(); k != "blsr r64, r64: PF" {
+		t.Errorf("key %q, want blsr r64, r64: PF", k)
+	}
+	// Checked as the suite checks committed cases.
+	back, err := repro.Parse(strings.NewReader(c.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := CaseOptions(back, Options{TempDir: tmp})
+	if !opts.StrictFlags || opts.Arbiter != session.ArbiterEvery {
+		t.Errorf("CaseOptions: strict %v arbiter %q", opts.StrictFlags, opts.Arbiter)
+	}
+	run, err := NewRunner(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	if ok, got, err := run.Reproduces(ctx, back, res.Signature); !ok || err != nil {
+		t.Errorf("the case does not reproduce: %s", missText(got, err))
+	}
+}

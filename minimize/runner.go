@@ -1,6 +1,7 @@
 package minimize
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -105,10 +106,15 @@ func (r *Runner) Reproduces(ctx context.Context, c *repro.Case, sig Signature) (
 
 // CaseOptions returns base set up to check case c: a case whose verdict
 // is tolerance is run with StrictFlags, since the difference it records
-// only in undefined flags is masked otherwise.
+// only in undefined flags is masked otherwise; a case whose reference and
+// oracle values are equal (a difference only the host shows) is run with
+// every instruction judged (session.ArbiterEvery).
 func CaseOptions(c *repro.Case, base Options) Options {
 	if c.Verdict.Name == repro.Tolerance {
 		base.StrictFlags = true
+	}
+	if d := c.Divergence; d != nil && bytes.Equal(d.Reference, d.Oracle) {
+		base.Arbiter = session.ArbiterEvery
 	}
 	return base
 }
