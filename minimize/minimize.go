@@ -22,6 +22,12 @@ type Options struct {
 	Dir     string
 	// MaxSteps bounds the program's run (0: 100 million instructions).
 	MaxSteps uint64
+	// StartAt, when set, runs the program under QEMU alone up to this
+	// address (main, say: a static glibc program runs 50,000 to 100,000
+	// instructions before it) and compares from there
+	// (harness.Config.StartAt). Case runs start at their first
+	// instruction regardless.
+	StartAt *uint64
 	// QEMU, CPU and Arbiter are passed to session.Run; the arbiter must
 	// not be session.ArbiterOff: verdicts and the state before the
 	// divergent instruction come from the host CPU.
@@ -132,7 +138,7 @@ func Minimize(ctx context.Context, opts Options) (*Result, error) {
 	rep, err := session.Run(ctx, session.Options{
 		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir, TempDir: opts.TempDir,
 		QEMU: opts.QEMU, CPU: opts.CPU, Arbiter: opts.Arbiter,
-		Harness: harness.Config{MaxSteps: opts.MaxSteps, StrictFlags: opts.StrictFlags, ReportCorrections: true,
+		Harness: harness.Config{MaxSteps: opts.MaxSteps, StartAt: opts.StartAt, StrictFlags: opts.StrictFlags, ReportCorrections: true,
 			ReportTolerance: opts.StrictFlags},
 	})
 	if err != nil {

@@ -293,3 +293,41 @@ func TestMinimizeTolerance(t *testing.T) {
 		t.Errorf("the case does not reproduce: %s", missText(got, err))
 	}
 }
+
+// TestMinimizeGlibcPDEP minimizes the PDEP divergence of a static glibc
+// program (minimize/testdata/pdep-glibc.c, gcc -O2 -static -mbmi2),
+// compared from main on: it ends with one instruction, two or three
+// registers, verdict follower-wrong.
+func TestMinimizeGlibcPDEP(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "testdata/pdep-glibc.c", "-mbmi2")
+	main := testprog.Symbol(t, prog, "main")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, StartAt: &main})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Report.Skipped == 0 {
+		t.Errorf("no instructions skipped before main")
+	}
+	if res.Case == nil {
+		t.Fatalf("no reproducer (%v): %s", res.Signature, res.GaveUp)
+	}
+	c := res.Case
+	t.Logf("%d instructions before main; %s\n%s", res.Report.Skipped, res.Summary(), c)
+	if res.Signature.Mnemonic() != "pdep" || len(c.Insns) != 1 || res.Window != 0 {
+		t.Errorf("%s: %d instructions (window %d), want pdep alone", res.Signature, len(c.Insns), res.Window)
+	}
+	if n := len(c.Regs); n < 2 || n > 3 {
+		t.Errorf("%d registers %v, want 2 or 3", n, c.RegNames())
+	}
+	if c.Verdict.Name != repro.FollowerWrong || c.Divergence.Kind != repro.KindRegister {
+		t.Errorf("verdict %s, kind %s; want follower-wrong, register", c.Verdict.Name, c.Divergence.Kind)
+	}
+	if res.After.Bytes != 0 {
+		t.Errorf("%d non-zero bytes left", res.After.Bytes)
+	}
+}
