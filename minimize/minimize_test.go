@@ -331,3 +331,74 @@ func TestMinimizeGlibcPDEP(t *testing.T) {
 		t.Errorf("%d non-zero bytes left", res.After.Bytes)
 	}
 }
+
+// TestWindowGrowth exercises the window's growth over the history.
+// Extraction captures every register before the divergent instruction
+// and every page the host's run of it touched, so a deterministic
+// instruction reproduces alone unless the capture lost something. The
+// test loses it on purpose: rbx in the captured state is zeroed, so the
+// one-instruction case shows another divergence (BLSI of 0); the history
+// holds `mov ebx, 0x30`, and a window of one earlier instruction
+// reproduces. With the history truncated, minimization gives up and says
+// why.
+func TestWindowGrowth(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "../examples/blsi.S")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, MaxRuns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Divergence == nil || res.Divergence.Before == nil || len(res.Divergence.History) == 0 {
+		t.Fatal("no judged divergence with a history")
+	}
+	lossy := func(history []harness.HistoryEntry) *harness.Divergence {
+		d := *res.Divergence
+		b := *d.Before
+		b.Regs = d.Before.Regs.Clone()
+		if !b.Regs.SetUint64("rbx", 0) {
+			t.Fatal("no rbx in the snapshot")
+		}
+		d.Before, d.History = &b, history
+		return &d
+	}
+	tests := []struct {
+		name    string
+		history []harness.HistoryEntry
+		window  int    // the window that reproduced
+		gaveUp  string // or why it gave up
+	}{
+		{"the history holds the lost value", res.Divergence.History, 1, ""},
+		{"the history is truncated", nil, 0, "did not reproduce from the extracted state with up to 0 earlier instructions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := FromDivergence(ctx, Options{TempDir: tmp}, res.Report, lossy(tc.history))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.gaveUp != "" {
+				if got.Case != nil || !strings.Contains(got.GaveUp, tc.gaveUp) || !strings.Contains(got.GaveUp, "a different divergence") {
+					t.Errorf("case %v, gave up %q; want it to give up with %q and the divergence it saw", got.Case != nil, got.GaveUp, tc.gaveUp)
+				}
+				return
+			}
+			if got.Case == nil {
+				t.Fatalf("no reproducer: %s", got.GaveUp)
+			}
+			t.Logf("%s\n%s", got.Summary(), got.Case)
+			if got.Window != tc.window || len(got.Case.Insns) != tc.window+1 {
+				t.Errorf("window %d, %d instructions; want window %d", got.Window, len(got.Case.Insns), tc.window)
+			}
+			if !slices.ContainsFunc(got.Notes, func(n string) bool { return strings.Contains(n, "window grew back 1") }) {
+				t.Errorf("notes %q do not say the window grew", got.Notes)
+			}
+			if _, ok := got.Case.Regs["rbx"]; ok {
+				t.Errorf("rbx kept (%x): the window's mov sets it", got.Case.Regs["rbx"])
+			}
+		})
+	}
+}
