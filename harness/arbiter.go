@@ -250,6 +250,9 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		r.res.OracleCorrections[mn]++
 		return true
 	case Tolerance:
+		if r.cfg.ReportTolerance {
+			return false
+		}
 		r.res.Tolerated[mn]++
 		return true
 	}
@@ -403,6 +406,16 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 			tol = tol && r.tolerable(mn, i, res.Regs.Reg(i), refS.Reg(i))
 		}
 		if tol {
+			d.Verdict, d.VerdictReason = Tolerance, transcendentalBound
+		}
+		if d.Kind == KindFlags && r.cfg.StrictFlags && len(d.Others) == 0 {
+			// Compared strictly, the host differs from both sides only
+			// in flags the instruction leaves undefined.
+			if x := le(d.Reference) ^ le(d.Hardware); x&^UndefinedFlags(code, r.rcxPrev) == 0 {
+				d.Verdict, d.VerdictReason = Tolerance, "only architecturally undefined flags differ: "+FlagBits(x)
+			}
+		}
+		if d.Verdict == Tolerance && !r.cfg.ReportTolerance {
 			r.res.Tolerated[mn]++
 			return nil
 		}

@@ -52,8 +52,15 @@ type Config struct {
 	// the reference (verdict FollowerWrong) as a divergence, with its
 	// verdict and Before state, instead of correcting the follower and
 	// going on: what minimizing an oracle mistake needs. It does not
-	// change tolerance verdicts, which are still adopted.
+	// change tolerance verdicts, which are still adopted (see
+	// ReportTolerance).
 	ReportCorrections bool
+	// ReportTolerance reports a difference within what the architecture
+	// allows (verdict Tolerance: with StrictFlags, one only in undefined
+	// flags; an x87 transcendental result within 1 ulp) as a divergence,
+	// with its verdict and Before state, instead of adopting the
+	// reference's state: what minimizing a tolerance case needs.
+	ReportTolerance bool
 	// ArbiterOff, when Judge is nil, says why there is no arbiter; the
 	// report says it once.
 	ArbiterOff string

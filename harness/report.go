@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"lockstep/repro"
 	"math"
 	"math/big"
 	"strings"
@@ -25,10 +26,19 @@ func Disassemble(code []byte, pc uint64) (string, int) {
 	}
 	inst, err := x86asm.Decode(code, 64)
 	if err != nil {
-		if mn, ok := vexMnemonic(code); ok {
-			return mn + " (VEX)", len(code)
+		// A VEX, EVEX or XOP instruction x86asm does not know: its length
+		// from the encoding, not the whole window.
+		n, ok := repro.VEXLen(code)
+		if !ok {
+			n = len(code)
 		}
-		return "(undecoded)", len(code)
+		if mn, ok := vexMnemonic(code); ok {
+			return mn + " (VEX)", n
+		}
+		if ok {
+			return "(undecoded VEX)", n
+		}
+		return "(undecoded)", n
 	}
 	return x86asm.IntelSyntax(inst, pc, nil), inst.Len
 }

@@ -22,11 +22,21 @@ type Options struct {
 	Dir     string
 	// MaxSteps bounds the program's run (0: 100 million instructions).
 	MaxSteps uint64
+	// StartAt, when set, runs the program under QEMU alone up to this
+	// address (main, say: a static glibc program runs 50,000 to 100,000
+	// instructions before it) and compares from there
+	// (harness.Config.StartAt). Case runs start at their first
+	// instruction regardless.
+	StartAt *uint64
 	// QEMU, CPU and Arbiter are passed to session.Run; the arbiter must
 	// not be session.ArbiterOff: verdicts and the state before the
 	// divergent instruction come from the host CPU.
 	QEMU, CPU, Arbiter string
-	// StrictFlags compares architecturally undefined flags too.
+	// StrictFlags compares architecturally undefined flags too; the
+	// program's run then also reports tolerance verdicts (a difference
+	// only in undefined flags) as divergences to minimize
+	// (harness.Config.ReportTolerance) instead of adopting them. Case runs
+	// always report them.
 	StrictFlags bool
 	// TempDir is where temporary directories go (default: the system's).
 	TempDir string
@@ -128,7 +138,8 @@ func Minimize(ctx context.Context, opts Options) (*Result, error) {
 	rep, err := session.Run(ctx, session.Options{
 		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir, TempDir: opts.TempDir,
 		QEMU: opts.QEMU, CPU: opts.CPU, Arbiter: opts.Arbiter,
-		Harness: harness.Config{MaxSteps: opts.MaxSteps, StrictFlags: opts.StrictFlags, ReportCorrections: true},
+		Harness: harness.Config{MaxSteps: opts.MaxSteps, StartAt: opts.StartAt, StrictFlags: opts.StrictFlags, ReportCorrections: true,
+			ReportTolerance: opts.StrictFlags},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("minimize: run %s: %w", opts.Program, err)
@@ -141,9 +152,25 @@ func Minimize(ctx context.Context, opts Options) (*Result, error) {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	d := &rep.Divergences[0]
-	res.Divergence = d
-	res.Signature = SignatureOf(d)
+	res, err = FromDivergence(ctx, opts, rep, &rep.Divergences[0])
+	if res != nil {
+		res.Duration = time.Since(start)
+	}
+	return res, err
+}
+
+// FromDivergence minimizes one divergence d of a run already made (rep,
+// run with harness.Config.ReportCorrections, so that d has its verdict
+// and Before state): extraction, the reproduction check, reduction. opts
+// configures the case runs (Program and Args are not used). The result's
+// Duration covers this minimization only.
+func FromDivergence(ctx context.Context, opts Options, rep *session.Report, d *harness.Divergence) (*Result, error) {
+	opts = opts.withDefaults()
+	if opts.Arbiter == session.ArbiterOff {
+		return nil, errors.New("minimize: needs the host CPU as arbiter (the arbiter is off)")
+	}
+	start := time.Now()
+	res := &Result{Report: rep, Divergence: d, Signature: SignatureOf(d)}
 	opts.log("divergence: %s", res.Signature)
 	run, err := NewRunner(opts)
 	if err != nil {

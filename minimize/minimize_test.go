@@ -236,3 +236,169 @@ func TestDDMin(t *testing.T) {
 }
 
 func testSnapshot() *machine.Snapshot { return machine.X86_64().NewSnapshot() }
+
+// TestMinimizeTolerance minimizes a difference only in undefined flags:
+// BLSR's PF, which QEMU and the oracle compute alike and the host CPU
+// does not. Compared strictly with every instruction judged, it is a
+// tolerance divergence naming PF, and the minimal case reproduces it
+// under CaseOptions.
+func TestMinimizeTolerance(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "testdata/blsr-pf.S")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	// Not strict: PF is masked, and nothing diverges.
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, Arbiter: session.ArbiterEvery})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Divergence != nil {
+		t.Fatalf("a divergence without --strict-flags: %s", res.Signature)
+	}
+	res, err = Minimize(ctx, Options{Program: prog, TempDir: tmp, Arbiter: session.ArbiterEvery, StrictFlags: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Case == nil {
+		t.Fatalf("no reproducer (%v): %s", res.Signature, res.GaveUp)
+	}
+	c := res.Case
+	t.Logf("%s\n%s", res.Summary(), c)
+	if c.Verdict.Name != repro.Tolerance || c.Verdict.Reason != "only architecturally undefined flags differ: PF" {
+		t.Errorf("verdict %s (%s), want tolerance naming PF", c.Verdict.Name, c.Verdict.Reason)
+	}
+	if len(c.Insns) != 1 || c.Insns[0].Text != "blsr rax, rbx" || c.Divergence.Kind != repro.KindFlags {
+		t.Errorf("case: %d instructions %v, kind %s", len(c.Insns), c.Insns, c.Divergence.Kind)
+	}
+	if k := KeyOf(res.Signature).String(); k != "blsr r64, r64: PF" {
+		t.Errorf("key %q, want blsr r64, r64: PF", k)
+	}
+	// Checked as the suite checks committed cases.
+	back, err := repro.Parse(strings.NewReader(c.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := CaseOptions(back, Options{TempDir: tmp})
+	if !opts.StrictFlags || opts.Arbiter != session.ArbiterEvery {
+		t.Errorf("CaseOptions: strict %v arbiter %q", opts.StrictFlags, opts.Arbiter)
+	}
+	run, err := NewRunner(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	if ok, got, err := run.Reproduces(ctx, back, res.Signature); !ok || err != nil {
+		t.Errorf("the case does not reproduce: %s", missText(got, err))
+	}
+}
+
+// TestMinimizeGlibcPDEP minimizes the PDEP divergence of a static glibc
+// program (minimize/testdata/pdep-glibc.c, gcc -O2 -static -mbmi2),
+// compared from main on: it ends with one instruction, two or three
+// registers, verdict follower-wrong.
+func TestMinimizeGlibcPDEP(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "testdata/pdep-glibc.c", "-mbmi2")
+	main := testprog.Symbol(t, prog, "main")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, StartAt: &main})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Report.Skipped == 0 {
+		t.Errorf("no instructions skipped before main")
+	}
+	if res.Case == nil {
+		t.Fatalf("no reproducer (%v): %s", res.Signature, res.GaveUp)
+	}
+	c := res.Case
+	t.Logf("%d instructions before main; %s\n%s", res.Report.Skipped, res.Summary(), c)
+	if res.Signature.Mnemonic() != "pdep" || len(c.Insns) != 1 || res.Window != 0 {
+		t.Errorf("%s: %d instructions (window %d), want pdep alone", res.Signature, len(c.Insns), res.Window)
+	}
+	if n := len(c.Regs); n < 2 || n > 3 {
+		t.Errorf("%d registers %v, want 2 or 3", n, c.RegNames())
+	}
+	if c.Verdict.Name != repro.FollowerWrong || c.Divergence.Kind != repro.KindRegister {
+		t.Errorf("verdict %s, kind %s; want follower-wrong, register", c.Verdict.Name, c.Divergence.Kind)
+	}
+	if res.After.Bytes != 0 {
+		t.Errorf("%d non-zero bytes left", res.After.Bytes)
+	}
+}
+
+// TestWindowGrowth exercises the window's growth over the history.
+// Extraction captures every register before the divergent instruction
+// and every page the host's run of it touched, so a deterministic
+// instruction reproduces alone unless the capture lost something. The
+// test loses it on purpose: rbx in the captured state is zeroed, so the
+// one-instruction case shows another divergence (BLSI of 0); the history
+// holds `mov ebx, 0x30`, and a window of one earlier instruction
+// reproduces. With the history truncated, minimization gives up and says
+// why.
+func TestWindowGrowth(t *testing.T) {
+	testprog.RequireQEMU(t)
+	prog := testprog.Build(t, "../examples/blsi.S")
+	tmp := t.TempDir()
+	testprog.NoLeaks(t, tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Minimize(ctx, Options{Program: prog, TempDir: tmp, MaxRuns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Divergence == nil || res.Divergence.Before == nil || len(res.Divergence.History) == 0 {
+		t.Fatal("no judged divergence with a history")
+	}
+	lossy := func(history []harness.HistoryEntry) *harness.Divergence {
+		d := *res.Divergence
+		b := *d.Before
+		b.Regs = d.Before.Regs.Clone()
+		if !b.Regs.SetUint64("rbx", 0) {
+			t.Fatal("no rbx in the snapshot")
+		}
+		d.Before, d.History = &b, history
+		return &d
+	}
+	tests := []struct {
+		name    string
+		history []harness.HistoryEntry
+		window  int    // the window that reproduced
+		gaveUp  string // or why it gave up
+	}{
+		{"the history holds the lost value", res.Divergence.History, 1, ""},
+		{"the history is truncated", nil, 0, "did not reproduce from the extracted state with up to 0 earlier instructions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := FromDivergence(ctx, Options{TempDir: tmp}, res.Report, lossy(tc.history))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.gaveUp != "" {
+				if got.Case != nil || !strings.Contains(got.GaveUp, tc.gaveUp) || !strings.Contains(got.GaveUp, "a different divergence") {
+					t.Errorf("case %v, gave up %q; want it to give up with %q and the divergence it saw", got.Case != nil, got.GaveUp, tc.gaveUp)
+				}
+				return
+			}
+			if got.Case == nil {
+				t.Fatalf("no reproducer: %s", got.GaveUp)
+			}
+			t.Logf("%s\n%s", got.Summary(), got.Case)
+			if got.Window != tc.window || len(got.Case.Insns) != tc.window+1 {
+				t.Errorf("window %d, %d instructions; want window %d", got.Window, len(got.Case.Insns), tc.window)
+			}
+			if !slices.ContainsFunc(got.Notes, func(n string) bool { return strings.Contains(n, "window grew back 1") }) {
+				t.Errorf("notes %q do not say the window grew", got.Notes)
+			}
+			if _, ok := got.Case.Regs["rbx"]; ok {
+				t.Errorf("rbx kept (%x): the window's mov sets it", got.Case.Regs["rbx"])
+			}
+		})
+	}
+}

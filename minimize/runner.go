@@ -1,6 +1,7 @@
 package minimize
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +49,7 @@ func (r *Runner) Close() error {
 func (r *Runner) Runs() int { return r.runs }
 
 // Run writes the case's ELF and runs it in lockstep, with follower-wrong
-// divergences reported rather than corrected. It returns the run's
+// and tolerance divergences reported rather than adopted. It returns the run's
 // report and its first divergence (nil when the case ran without one).
 // The error says why the case could not be run at all (it has no ELF, the
 // budget is spent, nothing could be started).
@@ -69,8 +70,9 @@ func (r *Runner) Run(ctx context.Context, c *repro.Case) (*session.Report, *harn
 	defer cancel()
 	start := time.Now()
 	rep, err := session.Run(ctx, session.Options{
-		Program: prog, TempDir: r.opts.TempDir, // short: QEMU's socket path has a length limit QEMU: r.opts.QEMU, CPU: r.opts.CPU, Arbiter: r.opts.Arbiter,
-		Harness: harness.Config{MaxSteps: caseMaxSteps, StrictFlags: r.opts.StrictFlags, ReportCorrections: true},
+		Program: prog, TempDir: r.opts.TempDir, // short: QEMU's socket path has a length limit
+		QEMU: r.opts.QEMU, CPU: r.opts.CPU, Arbiter: r.opts.Arbiter,
+		Harness: harness.Config{MaxSteps: caseMaxSteps, StrictFlags: r.opts.StrictFlags, ReportCorrections: true, ReportTolerance: true},
 	})
 	r.last = time.Since(start)
 	if err != nil {
@@ -100,4 +102,19 @@ func (r *Runner) Reproduces(ctx context.Context, c *repro.Case, sig Signature) (
 		return false, nil, nil
 	}
 	return sig.Matches(SignatureOf(d)), d, nil
+}
+
+// CaseOptions returns base set up to check case c: a case whose verdict
+// is tolerance is run with StrictFlags, since the difference it records
+// only in undefined flags is masked otherwise; a case whose reference and
+// oracle values are equal (a difference only the host shows) is run with
+// every instruction judged (session.ArbiterEvery).
+func CaseOptions(c *repro.Case, base Options) Options {
+	if c.Verdict.Name == repro.Tolerance {
+		base.StrictFlags = true
+	}
+	if d := c.Divergence; d != nil && bytes.Equal(d.Reference, d.Oracle) {
+		base.Arbiter = session.ArbiterEvery
+	}
+	return base
 }

@@ -13,10 +13,13 @@ func Disassemble(code []byte, pc uint64) (text string, n int, ok bool) {
 	return x86asm.IntelSyntax(inst, pc, nil), inst.Len, true
 }
 
-// decodedLen is the length x86asm decodes at the start of code.
+// decodedLen is the length x86asm decodes at the start of code, or for a
+// VEX, EVEX or XOP instruction x86asm does not know, VEXLen's.
 func decodedLen(code []byte) (int, bool) {
-	_, n, ok := Disassemble(code, 0)
-	return n, ok
+	if _, n, ok := Disassemble(code, 0); ok {
+		return n, true
+	}
+	return VEXLen(code)
 }
 
 // NewInsn returns the instruction with the given bytes at addr, its text

@@ -36,7 +36,7 @@ var _ = Describe("the minimized cases of corpus/cases", Label("minimize"), func(
 			recorded, ok := minimize.CaseSignature(c)
 			Expect(ok).To(BeTrue(), "%s records no divergence", path)
 			Expect(c.Verdict.Name).NotTo(BeEmpty(), "%s records no verdict", path)
-			run, err := minimize.NewRunner(minimize.Options{TempDir: tmp, RunTimeout: 30 * time.Second})
+			run, err := minimize.NewRunner(minimize.CaseOptions(c, minimize.Options{TempDir: tmp, RunTimeout: 30 * time.Second}))
 			Expect(err).NotTo(HaveOccurred())
 			defer run.Close()
 			rctx, cancel := context.WithTimeout(ctx, time.Minute)

@@ -20,7 +20,7 @@ import (
 
 func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run|record [flags] [NAME|CLASS...]\n")
+		fmt.Fprint(stderr, "usage: lockstep corpus list|build|run|record|minimize [flags] [NAME|CLASS...]\n")
 		return exitError
 	}
 	fs := flag.NewFlagSet("corpus "+args[0], flag.ContinueOnError)
@@ -32,6 +32,10 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	verbose := fs.Bool("v", false, "print the report of every failing entry")
 	shard := fs.String("shard", "", "run only part `I/N` of the selected entries (a CI matrix splits a corpus with it)")
 	dir := fs.String("corpus-dir", "corpus/programs", "with record: the corpus `directory` whose manifests to rewrite")
+	cases := fs.String("cases", "", "with minimize: the cases `directory` (default: corpus/cases of the repository holding the working directory)")
+	strict := fs.Bool("strict-flags", false, "with minimize: compare architecturally undefined flags too (such differences become tolerance cases)")
+	maxRuns := fs.Int("max-runs", 400, "with minimize: at most `N` lockstep runs of reduced cases per divergence")
+	runTimeout := fs.Duration("run-timeout", 30*time.Second, "with minimize: deadline of each run of a case")
 	var q qemuFlags
 	q.register(fs)
 	if err := fs.Parse(args[1:]); err != nil {
@@ -103,6 +107,15 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return corpusRun(ctx, entries, b, q, *jobs, *verbose, stdout)
 	case "record":
 		return corpusRecord(ctx, entries, b, q, *dir, stdout, stderr)
+	case "minimize":
+		o := corpusMinOptions{cases: *cases, strictFlags: *strict, maxRuns: *maxRuns, runTimeout: *runTimeout, q: q}
+		if o.cases == "" {
+			if o.cases, err = repoCasesDir(); err != nil {
+				fmt.Fprintf(stderr, "lockstep corpus minimize: %v\n", err)
+				return exitError
+			}
+		}
+		return corpusMinimize(ctx, entries, b, o, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "lockstep corpus: unknown command %q\n", args[0])
 	return exitError

@@ -74,6 +74,7 @@ func cmdMinimize(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	strict := fs.Bool("strict-flags", false, "compare architecturally undefined flags too")
 	arbiter := fs.String("arbiter", session.ArbiterDivergences, "when the host CPU judges: `divergences` or every")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	startAt := fs.String("start", "", "run QEMU alone to `ADDR|SYMBOL` (main, say), then compare")
 	prog, pargs, ok := parseProgram(fs, args, stderr)
 	if !ok {
 		return exitError
@@ -103,6 +104,14 @@ func cmdMinimize(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	opts := minimize.Options{Program: prog, Args: pargs, Env: qcfg.Env, Dir: qcfg.Dir, MaxSteps: *maxSteps,
 		QEMU: q.qemu, CPU: q.cpu, Arbiter: *arbiter, StrictFlags: *strict,
 		MaxRuns: *maxRuns, RunTimeout: *runTimeout, MaxWindow: *window}
+	if *startAt != "" {
+		addr, err := resolveAddress(prog, *startAt)
+		if err != nil {
+			fmt.Fprintf(stderr, "lockstep minimize: --start %v\n", err)
+			return exitError
+		}
+		opts.StartAt = &addr
+	}
 	if !*quiet && !*asJSON {
 		opts.Log = func(s string) { fmt.Fprintf(stderr, "minimize: %s\n", s) }
 	}
@@ -249,12 +258,13 @@ func caseName(name string, sig minimize.Signature) string {
 	return n
 }
 
-// writeCase writes a case file, refusing to overwrite one.
+// writeCase writes a case file, refusing to overwrite one (the error
+// then wraps os.ErrExist).
 func writeCase(path string, c *repro.Case) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s exists: choose another --name", path)
+			return fmt.Errorf("%s exists: choose another --name: %w", path, os.ErrExist)
 		}
 		return fmt.Errorf("write case: %w", err)
 	}
