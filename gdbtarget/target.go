@@ -132,7 +132,6 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 	return t, nil
 }
 
-
 // withStderr adds the end of the emulator's stderr to an error.
 func (t *Target) withStderr(err error) error {
 	if t.proc != nil {
