@@ -134,6 +134,11 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 
 // withStderr adds the end of the emulator's stderr to an error.
 func (t *Target) withStderr(err error) error {
+	if t.relay != nil {
+		if text := strings.TrimSpace(t.relay.StderrText()); text != "" {
+			err = fmt.Errorf("%w; %s stderr: %s", err, t.relay.Name, text)
+		}
+	}
 	if t.proc != nil {
 		return fmt.Errorf("%w; %s stderr: %s", err, t.proc.Name, t.proc.StderrText())
 	}
@@ -261,10 +266,12 @@ func (t *Target) startValgrind(ctx context.Context, cfg *Config) (net.Conn, erro
 		return nil, fmt.Errorf("gdbtarget: %w", err)
 	}
 	t.pid = t.proc.Pid()
-	// valgrind creates its FIFOs, then says how to connect.
+	// valgrind says how to connect, but on a loaded machine may do so
+	// before its FIFOs and shared memory file exist (vgdb then fails with
+	// "no FIFO found matching pid"): wait for both.
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
-	for !strings.Contains(t.proc.Stderr().String(), "TO DEBUG THIS PROCESS USING GDB") {
+	for !strings.Contains(t.proc.Stderr().String(), "TO DEBUG THIS PROCESS USING GDB") || !valgrindReady(prefix, t.pid) {
 		select {
 		case <-t.proc.Done():
 			return nil, fmt.Errorf("gdbtarget: valgrind exited before its gdbserver was ready (%v): %s", t.proc.WaitErr(), t.proc.StderrText())
@@ -274,7 +281,21 @@ func (t *Target) startValgrind(ctx context.Context, cfg *Config) (net.Conn, erro
 		}
 	}
 	vgdb := cmp(cfg.VGDB, "vgdb")
-	return t.startRelay([]string{vgdb, "--vgdb-prefix=" + prefix, "--pid=" + strconv.Itoa(t.pid)}, t.proc)
+	// valgrind already waits for a debugger (--vgdb-error=0): vgdb must not
+	// also try to force gdbserver's invocation through ptrace when valgrind
+	// is slow to answer on a loaded machine (its default after 100 ms).
+	return t.startRelay([]string{vgdb, "--max-invoke-ms=0", "--vgdb-prefix=" + prefix, "--pid=" + strconv.Itoa(t.pid)}, t.proc)
+}
+
+// valgrindReady reports whether the FIFOs and the shared memory file that
+// vgdb needs for pid exist under prefix.
+func valgrindReady(prefix string, pid int) bool {
+	for _, kind := range []string{"from-vgdb-to", "to-vgdb-from", "shared-mem-vgdb"} {
+		if m, _ := filepath.Glob(fmt.Sprintf("%s-%s-%d-by-*", prefix, kind, pid)); len(m) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func cmp(v, def string) string {
