@@ -171,8 +171,8 @@ func (t *Target) guest(cfg *Config, path string, args []string) launch.Spec {
 }
 
 func (t *Target) startTemplate(ctx context.Context, cfg *Config) (net.Conn, error) {
-	if err := checkProgram(cfg.Program); err != nil {
-		return nil, err
+	if err := launch.CheckProgram(cfg.Program); err != nil {
+		return nil, fmt.Errorf("gdbtarget: %w", err)
 	}
 	dir, err := launch.PrivateDir(cfg.TempDir, "lockstep-gdb-")
 	if err != nil {
@@ -251,8 +251,8 @@ func (t *Target) startRelay(words []string, group *launch.Process) (net.Conn, er
 // until it waits for a debugger, and connects through vgdb. The FIFOs
 // valgrind and vgdb share live in the private directory (--vgdb-prefix).
 func (t *Target) startValgrind(ctx context.Context, cfg *Config) (net.Conn, error) {
-	if err := checkProgram(cfg.Program); err != nil {
-		return nil, err
+	if err := launch.CheckProgram(cfg.Program); err != nil {
+		return nil, fmt.Errorf("gdbtarget: %w", err)
 	}
 	dir, err := launch.PrivateDir(cfg.TempDir, "lockstep-valgrind-")
 	if err != nil {
@@ -312,23 +312,6 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-// checkProgram gives a clear error for a missing or non-ELF program.
-func checkProgram(path string) error {
-	if path == "" {
-		return errors.New("gdbtarget: no program given")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("gdbtarget: program: %w", err)
-	}
-	defer f.Close()
-	var hdr [4]byte
-	if _, err := io.ReadFull(f, hdr[:]); err != nil || string(hdr[:]) != "\x7fELF" {
-		return fmt.Errorf("gdbtarget: program %s is not an ELF file", path)
-	}
-	return nil
 }
 
 // Capabilities lists what was discovered: "qSupported", "no-ack",

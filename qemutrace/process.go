@@ -4,30 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"lockstep/internal/launch"
 )
 
-// process is a qemu-x86_64 child in its own process group with a private
-// directory holding its gdbstub socket and page log.
+// process is a qemu-x86_64 child (started by internal/launch: its own
+// process group, Pdeathsig, bounded waits) with a private directory
+// holding its gdbstub socket and page log.
 type process struct {
-	cmd     *exec.Cmd
+	proc    *launch.Process
 	dir     string
 	sock    string
 	logPath string
-	stderr  *tailBuffer
-	done    chan struct{} // closed when the process has been reaped
-	waitErr error
-	stdin   io.Closer // our end of the stdin file, if we opened one
 
 	closeOnce sync.Once
+	closeErr  error
 }
 
 // startProcess launches QEMU and connects to its gdbstub.
@@ -36,28 +34,17 @@ func startProcess(ctx context.Context, cfg *Config) (*process, net.Conn, error) 
 	if qemu == "" {
 		qemu = "qemu-x86_64"
 	}
-	qemuPath, err := exec.LookPath(qemu)
-	if err != nil {
+	if _, err := exec.LookPath(qemu); err != nil {
 		return nil, nil, fmt.Errorf("qemutrace: QEMU binary: %w", err)
 	}
-	if err := checkProgram(cfg.Program); err != nil {
-		return nil, nil, err
+	if err := launch.CheckProgram(cfg.Program); err != nil {
+		return nil, nil, fmt.Errorf("qemutrace: %w", err)
 	}
-	dir, err := os.MkdirTemp(cfg.TempDir, "lockstep-qemu-")
+	dir, err := launch.PrivateDir(cfg.TempDir, "lockstep-qemu-")
 	if err != nil {
-		return nil, nil, fmt.Errorf("qemutrace: private directory: %w", err)
+		return nil, nil, fmt.Errorf("qemutrace: %w", err)
 	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		os.RemoveAll(dir)
-		return nil, nil, fmt.Errorf("qemutrace: private directory: %w", err)
-	}
-	p := &process{
-		dir:     dir,
-		sock:    filepath.Join(dir, "gdb.sock"),
-		logPath: filepath.Join(dir, "qemu.log"),
-		stderr:  newTailBuffer(4096),
-		done:    make(chan struct{}),
-	}
+	p := &process{dir: dir, sock: filepath.Join(dir, "gdb.sock"), logPath: filepath.Join(dir, "qemu.log")}
 	args := []string{"-g", p.sock, "-d", "page", "-D", p.logPath}
 	if cfg.CPU != "" {
 		args = append(args, "-cpu", cfg.CPU)
@@ -65,36 +52,12 @@ func startProcess(ctx context.Context, cfg *Config) (*process, net.Conn, error) 
 	args = append(args, cfg.ExtraArgs...)
 	args = append(args, cfg.Program)
 	args = append(args, cfg.Args...)
-
-	cmd := exec.Command(qemuPath, args...)
-	cmd.Env = cfg.Env
-	if cmd.Env == nil {
-		cmd.Env = []string{}
-	}
-	cmd.Dir = cfg.Dir
-	cmd.Stdin = cfg.Stdin
-	cmd.Stdout = cfg.Stdout
-	if cmd.Stdout == nil {
-		cmd.Stdout = io.Discard
-	}
-	var stderr io.Writer = p.stderr
-	if cfg.Stderr != nil {
-		stderr = io.MultiWriter(cfg.Stderr, p.stderr)
-	}
-	cmd.Stderr = stderr
-	// Own process group so that QEMU and anything it spawns die together;
-	// Pdeathsig so that QEMU dies with us even if we are killed hard.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	cmd.WaitDelay = time.Second
-	if err := cmd.Start(); err != nil {
+	p.proc, err = launch.Start("QEMU", launch.Spec{Path: qemu, Args: args, Env: cfg.Env, Dir: cfg.Dir,
+		Stdin: cfg.Stdin, Stdout: cfg.Stdout, Stderr: cfg.Stderr})
+	if err != nil {
 		os.RemoveAll(dir)
-		return nil, nil, fmt.Errorf("qemutrace: start %s: %w", qemu, err)
+		return nil, nil, fmt.Errorf("qemutrace: %w", err)
 	}
-	p.cmd = cmd
-	go func() {
-		p.waitErr = cmd.Wait()
-		close(p.done)
-	}()
 
 	timeout := cfg.StartTimeout
 	if timeout <= 0 {
@@ -114,36 +77,6 @@ func startProcess(ctx context.Context, cfg *Config) (*process, net.Conn, error) 
 	return p, nc, nil
 }
 
-// checkProgram gives a clear error for a missing, unreadable or non-ELF
-// program before QEMU is asked to run it.
-func checkProgram(path string) error {
-	if path == "" {
-		return errors.New("qemutrace: no program given")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("qemutrace: program: %w", err)
-	}
-	defer f.Close()
-	var hdr [20]byte
-	n, _ := io.ReadFull(f, hdr[:])
-	if n < len(hdr) || string(hdr[:4]) != "\x7fELF" {
-		return fmt.Errorf("qemutrace: program %s is not an ELF file", path)
-	}
-	if hdr[4] != 2 || hdr[5] != 1 {
-		return fmt.Errorf("qemutrace: program %s is not a 64-bit little-endian ELF file", path)
-	}
-	if machine := uint16(hdr[18]) | uint16(hdr[19])<<8; machine != 62 { // EM_X86_64
-		return fmt.Errorf("qemutrace: program %s is for ELF machine %d, not x86-64", path, machine)
-	}
-	// QEMU 7.2 refuses a program without execute permission and says
-	// nothing at all: say it here.
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o111 == 0 {
-		return fmt.Errorf("qemutrace: program %s is not executable (mode %v)", path, st.Mode().Perm())
-	}
-	return nil
-}
-
 // waitSocket polls until the gdbstub socket accepts connections, QEMU dies,
 // or ctx ends.
 func (p *process) waitSocket(ctx context.Context) error {
@@ -154,10 +87,10 @@ func (p *process) waitSocket(ctx context.Context) error {
 			return nil
 		}
 		select {
-		case <-p.done:
-			return fmt.Errorf("qemutrace: QEMU exited before its gdbstub was ready (%v): %s", p.waitErr, p.stderrText())
+		case <-p.proc.Done():
+			return fmt.Errorf("qemutrace: QEMU exited before its gdbstub was ready (%v): %s", p.proc.WaitErr(), p.proc.StderrText())
 		case <-ctx.Done():
-			return fmt.Errorf("qemutrace: waiting for QEMU's gdbstub socket: %w; QEMU stderr: %s", ctx.Err(), p.stderrText())
+			return fmt.Errorf("qemutrace: waiting for QEMU's gdbstub socket: %w; QEMU stderr: %s", ctx.Err(), p.proc.StderrText())
 		case <-tick.C:
 		}
 	}
@@ -174,8 +107,8 @@ func (p *process) dial(ctx context.Context) (net.Conn, error) {
 			return c, err
 		}
 		select {
-		case <-p.done:
-			return nil, fmt.Errorf("QEMU exited (%v): %s", p.waitErr, p.stderrText())
+		case <-p.proc.Done():
+			return nil, fmt.Errorf("QEMU exited (%v): %s", p.proc.WaitErr(), p.proc.StderrText())
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w (last: %v)", ctx.Err(), err)
 		case <-time.After(2 * time.Millisecond):
@@ -183,68 +116,17 @@ func (p *process) dial(ctx context.Context) (net.Conn, error) {
 	}
 }
 
-// stderrText is the end of what QEMU wrote to stderr, for error messages.
-func (p *process) stderrText() string {
-	s := strings.TrimSpace(p.stderr.String())
-	if s == "" {
-		return "(QEMU wrote nothing to stderr)"
-	}
-	return s
-}
-
 // exited reports whether QEMU has been reaped.
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
+func (p *process) exited() bool { return p.proc.Exited() }
 
 // close kills the process group, reaps QEMU and removes the private
 // directory. Safe to call more than once.
 func (p *process) close() error {
-	var err error
 	p.closeOnce.Do(func() {
-		if p.cmd != nil && p.cmd.Process != nil {
-			if !p.exited() {
-				syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-			}
-			select {
-			case <-p.done:
-			case <-time.After(5 * time.Second):
-				err = fmt.Errorf("qemutrace: QEMU (pid %d) did not die", p.cmd.Process.Pid)
-			}
-		}
-		if rerr := os.RemoveAll(p.dir); rerr != nil && err == nil {
-			err = fmt.Errorf("qemutrace: remove %s: %w", p.dir, rerr)
+		p.closeErr = p.proc.Close()
+		if err := os.RemoveAll(p.dir); err != nil && p.closeErr == nil {
+			p.closeErr = fmt.Errorf("qemutrace: remove %s: %w", p.dir, err)
 		}
 	})
-	return err
-}
-
-// tailBuffer keeps the last n bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	n   int
-	buf []byte
-}
-
-func newTailBuffer(n int) *tailBuffer { return &tailBuffer{n: n} }
-
-func (t *tailBuffer) Write(b []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, b...)
-	if len(t.buf) > t.n {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.n:]...)
-	}
-	return len(b), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
+	return p.closeErr
 }

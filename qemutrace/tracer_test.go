@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -265,7 +266,7 @@ func TestQEMUKilledMidRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tr.proc.cmd.Process.Kill()
+	syscall.Kill(tr.proc.proc.Pid(), syscall.SIGKILL)
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var err error

@@ -8,6 +8,7 @@
 package launch
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -183,4 +184,35 @@ func (t *TailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// CheckProgram gives a clear error for a missing, unreadable, non-x86-64
+// or non-executable program before an emulator is asked to run it (some,
+// like QEMU 7.2, fail on those without a word).
+func CheckProgram(path string) error {
+	if path == "" {
+		return errors.New("no program given")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("program: %w", err)
+	}
+	defer f.Close()
+	var hdr [20]byte
+	n, _ := io.ReadFull(f, hdr[:])
+	if n < len(hdr) || string(hdr[:4]) != "\x7fELF" {
+		return fmt.Errorf("program %s is not an ELF file", path)
+	}
+	if hdr[4] != 2 || hdr[5] != 1 {
+		return fmt.Errorf("program %s is not a 64-bit little-endian ELF file", path)
+	}
+	if machine := uint16(hdr[18]) | uint16(hdr[19])<<8; machine != 62 { // EM_X86_64
+		return fmt.Errorf("program %s is for ELF machine %d, not x86-64", path, machine)
+	}
+	// QEMU 7.2 refuses a program without execute permission and says
+	// nothing at all: say it here.
+	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("program %s is not executable (mode %v)", path, st.Mode().Perm())
+	}
+	return nil
 }
