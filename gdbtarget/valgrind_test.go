@@ -3,6 +3,7 @@ package gdbtarget
 import (
 	"context"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -43,7 +44,7 @@ func TestValgrind(t *testing.T) {
 	requireValgrind(t)
 	tmp := t.TempDir()
 	noLeftovers(t, tmp, "valgrind", "vgdb", "none-amd64")
-	prog := testprog.Build(t, "testdata/cmpxchg32.S")
+	prog := testprog.Build(t, filepath.Join("..", "examples", "valgrind-cmpxchg32.S"))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	tg, err := Start(ctx, Config{Spec: Spec{Kind: Valgrind}, Program: prog, TempDir: tmp})

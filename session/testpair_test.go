@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func TestPairingValgrindCMPXCHG(t *testing.T) {
 	testprog.RequireQEMU(t)
 	tmp := t.TempDir()
 	testprog.NoLeaks(t, tmp)
-	prog := testprog.Build(t, "testdata/valgrind-cmpxchg32.S")
+	prog := testprog.Build(t, filepath.Join("..", "examples", "valgrind-cmpxchg32.S"))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	rep, err := RunTest(ctx, TestOptions{Options: Options{Program: prog, TempDir: tmp}, Test: gdbtarget.Spec{Kind: gdbtarget.Valgrind}})

@@ -29,7 +29,7 @@ type valgrindKnown struct {
 var valgrindTable = []valgrindKnown{
 	{program: "examples/agree.S"},
 	{program: "session/testdata/valgrind-loop.S"},
-	{program: "session/testdata/valgrind-cmpxchg32.S", mnemonic: "cmpxchg", kind: harness.KindRegister, register: "rax",
+	{program: "examples/valgrind-cmpxchg32.S", mnemonic: "cmpxchg", kind: harness.KindRegister, register: "rax",
 		verdict: harness.TestWrong, why: "a successful 32-bit CMPXCHG zeroes RAX's upper half"},
 	{program: "alu/cmpxchg32", mnemonic: "pushfq", kind: harness.KindMemory, verdict: harness.TestWrong,
 		why: "valgrind's PUSHF pushes rflags without the reserved bit 1 and IF (0x44 where hardware pushes 0x246)"},
