@@ -164,6 +164,17 @@ type Entry struct {
 	// judged natively ("arbiter: every"), not only the divergent ones, so
 	// that a mistake QEMU and the oracle share shows as a divergence.
 	ArbiterEvery bool
+	// Block, when set, is what the entry gives in block mode instead of
+	// Expect: a bug QEMU shows only when it translates several
+	// instructions as one block ("block.expect: diverge").
+	Block *BlockExpectation
+}
+
+// BlockExpectation is a divergence that appears only in block mode: at a
+// block boundary, with single-stepped QEMU agreeing with the oracle.
+type BlockExpectation struct {
+	Register string // the first differing register
+	Verdict  string // the host's verdict, when recorded
 }
 
 // Expectation is what a lockstep run of an entry should end with.
@@ -334,6 +345,7 @@ var manifestKeys = map[string]bool{
 	"divergence.verdict": true,
 	"reason":             true, "skip": true, "max-steps": true,
 	"corrections": true, "arbiter": true,
+	"block.expect": true, "block.register": true, "block.verdict": true,
 }
 
 // Parse parses the manifest data of the entry called name ("class/name")
@@ -473,6 +485,26 @@ func (e *Entry) set(key, value string) error {
 		}
 	case "corrections":
 		e.Corrections, err = parseMnemonics(value)
+	case "block.expect":
+		if value != Diverge {
+			return fmt.Errorf("block.expect %q: only diverge can differ from step mode", value)
+		}
+		if e.Block == nil {
+			e.Block = &BlockExpectation{}
+		}
+	case "block.register":
+		if e.Block == nil {
+			e.Block = &BlockExpectation{}
+		}
+		e.Block.Register = value
+	case "block.verdict":
+		if !validVerdicts[value] {
+			err = fmt.Errorf("unknown verdict %q", value)
+		}
+		if e.Block == nil {
+			e.Block = &BlockExpectation{}
+		}
+		e.Block.Verdict = value
 	case "arbiter":
 		if value != "every" {
 			return fmt.Errorf("unknown arbiter mode %q (want every)", value)
@@ -503,6 +535,12 @@ func (e *Entry) check(seen map[string]int) error {
 	}
 	if _, ok := seen["corrections"]; ok && x.Outcome != Agree && x.Outcome != Diverge {
 		return fmt.Errorf("corrections given but expect is %s, not agree or diverge", x.Outcome)
+	}
+	if _, ok := seen["block.expect"]; e.Block != nil && (!ok || e.Block.Register == "") {
+		return errors.New("block.register and block.verdict need block.expect: diverge, and block.expect needs block.register")
+	}
+	if e.Block != nil && e.ArbiterEvery {
+		return errors.New("block.expect given with arbiter: every (such entries run stepped in every mode)")
 	}
 	if e.ArbiterEvery && x.Outcome == Unsupported {
 		return errors.New("arbiter: every given but expect is unsupported")

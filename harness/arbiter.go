@@ -419,6 +419,10 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 			r.res.Tolerated[mn]++
 			return nil
 		}
+		if r.quiet != nil {
+			r.quiet.note(pc, d)
+			return nil
+		}
 		d.Before = r.before(res, mem)
 		r.diverge(ctx, d, pc)
 		return nil
@@ -451,6 +455,10 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 		}
 		d := Divergence{Kind: KindMemory, Address: w.Addr + uint64(i), Reference: fv[i:j], Follower: slices.Clone(fv[i:j]),
 			Hardware: hw[i:j], Verdict: BothWrong, VerdictReason: "the reference and the follower agree; the host does not"}
+		if r.quiet != nil {
+			r.quiet.note(pc, d)
+			return nil
+		}
 		d.Before = r.before(res, mem)
 		r.diverge(ctx, d, pc)
 		return nil

@@ -37,6 +37,9 @@ type jsonReport struct {
 	Judged            uint64           `json:"judged,omitempty"`
 	Unjudged          map[string]int   `json:"unjudged,omitempty"`
 	Pairing           *Pairing         `json:"pairing,omitempty"`
+	Mode              string           `json:"mode"`
+	Windows           uint64           `json:"windows,omitempty"`
+	Blocks            uint64           `json:"blocks,omitempty"`
 	Divergence        *jsonDivergence  `json:"divergence"`
 	Divergences       []jsonDivergence `json:"divergences"`
 }
@@ -67,6 +70,15 @@ type jsonDivergence struct {
 	VerdictReason string        `json:"verdict_reason,omitempty"`
 	Hardware      string        `json:"hardware,omitempty"`
 	History       []jsonHistory `json:"history"`
+	Block         *jsonBlock    `json:"block,omitempty"`
+}
+
+type jsonBlock struct {
+	Start        string            `json:"start"`
+	Instructions []jsonInstruction `json:"instructions"`
+	Localized    bool              `json:"localized"`
+	OnlyAsBlock  bool              `json:"only_as_block"`
+	Rerun        string            `json:"not_localized,omitempty"`
 }
 
 type jsonHistory struct {
@@ -112,6 +124,10 @@ func (res *Result) WriteJSON(w io.Writer) error {
 		j.Error = res.Err.Error()
 	}
 	j.Pairing = res.Pairing
+	j.Mode, j.Windows, j.Blocks = res.Mode, res.Windows, res.Blocks
+	if j.Mode == "" {
+		j.Mode = "step"
+	}
 	for _, d := range res.Divergences {
 		jd := d.toJSON()
 		if res.Pairing != nil {
@@ -150,6 +166,13 @@ func (d *Divergence) toJSON() jsonDivergence {
 		}
 	default:
 		j.Hardware = string(d.Hardware)
+	}
+	if b := d.Block; b != nil {
+		j.Block = &jsonBlock{Start: hex64(b.Start), Instructions: []jsonInstruction{}, Localized: b.Localized,
+			OnlyAsBlock: b.OnlyAsBlock, Rerun: b.Rerun}
+		for _, in := range b.Instructions {
+			j.Block.Instructions = append(j.Block.Instructions, jsonInstruction{PC: hex64(in.PC), Instruction: in.Text, Bytes: hex.EncodeToString(in.Bytes)})
+		}
 	}
 	for _, h := range d.History {
 		jh := jsonHistory{Step: h.Step, PC: hex64(h.PC), Instruction: h.Text, Changed: map[string]string{}}

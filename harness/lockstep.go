@@ -64,6 +64,12 @@ type Config struct {
 	// ArbiterOff, when Judge is nil, says why there is no arbiter; the
 	// report says it once.
 	ArbiterOff string
+	// Blocks runs the reference freely and compares at block boundaries
+	// (block mode): the reference must be a Streamer and the follower a
+	// Checkpointer. Instructions the follower cannot run alone (syscalls,
+	// cpuid...) and those it is known to get wrong are still compared
+	// stepped, with the judge.
+	Blocks bool
 	// History is how many past instructions a report shows (default 16).
 	History int
 	// Progress, if set, is called about every ProgressEvery with the run
@@ -106,6 +112,23 @@ type run struct {
 	stepWrites []Write           // the follower's writes of that step
 	faultSigs  [2]int            // for a fault divergence: the reference's and the follower's signal (0: executed)
 	hostPages  []uint64          // pages the host's run of a fault divergence touched
+
+	// Block mode (blocks.go).
+	stream        Streamer
+	cp            Checkpointer
+	blockRef      *machine.Snapshot // the reference's state at a block boundary
+	blockCmp      *machine.Snapshot // the same, as compared
+	blockCompared []bool            // compared registers the log has
+	blockInsns    []blockInsn       // follower steps since the last boundary
+	signalled     bool              // the reference stopped with a signal to deliver
+	trail         []trailOp         // what the reference did, for localization
+	pending       *pendingBlock     // a block divergence to localize
+	preStop       *machine.Stop     // a stop the reference already made, for the next refStep
+	suspects      map[uint64]bool   // addresses whose instruction the judge corrected: stepped from then on
+	quiet         *quietJudge       // judging a block for a verdict, not for divergences
+	stepped       int               // instructions to compare stepped before the next window
+	seen          []uint32          // the window that last ran an address (by hash)
+	seenGen       uint32            // the current window, in seen
 
 	hist     *history
 	refBuf   []byte
@@ -167,6 +190,9 @@ func (r *run) loop(ctx context.Context) error {
 		return errors.New("harness: a reference and a follower are required")
 	}
 	r.layout = r.ref.Layout()
+	if r.cfg.Blocks {
+		r.stream, _ = r.ref.(Streamer) // so that skipToStart leaves a trail
+	}
 	if err := r.skipToStart(ctx); err != nil {
 		return err
 	}
@@ -178,6 +204,13 @@ func (r *run) loop(ctx context.Context) error {
 	if err := r.setupCompare(); err != nil {
 		return err
 	}
+	next := r.step
+	if r.cfg.Blocks {
+		if err := r.setupBlocks(); err != nil {
+			return err
+		}
+		next = r.window
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("after %d steps: %w", r.res.Steps, err)
@@ -186,7 +219,7 @@ func (r *run) loop(ctx context.Context) error {
 			r.limitReached(LimitSteps)
 			return nil
 		}
-		done, err := r.step(ctx)
+		done, err := next(ctx)
 		if err != nil {
 			return fmt.Errorf("step %d: %w", r.res.Steps, err)
 		}
@@ -215,6 +248,7 @@ func (r *run) skipToStart(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("running to start address %#x: %w", target, err)
 		}
+		r.record(opStep, 0, stop)
 		r.res.Skipped++
 		if stop.Kind == machine.Exited || stop.Kind == machine.Killed || stop.Kind == machine.Signalled {
 			return fmt.Errorf("start address %#x never reached: the program %v", target, stop)
@@ -370,10 +404,18 @@ func (r *run) step(ctx context.Context) (bool, error) {
 }
 
 func (r *run) refStep(ctx context.Context) (machine.Stop, error) {
+	if r.preStop != nil {
+		// Block mode: a free run already stopped there (a fault, a
+		// signal from outside).
+		rs := *r.preStop
+		r.preStop = nil
+		return rs, nil
+	}
 	rs, err := r.ref.Step(ctx)
 	if err != nil {
 		return rs, fmt.Errorf("reference: %w", err)
 	}
+	r.record(opStep, 0, rs)
 	return rs, nil
 }
 

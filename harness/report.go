@@ -277,6 +277,9 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	}
 	res.writePairing(w)
 	p("\nsummary: %d instructions, %d syscalls", res.Steps, res.Syscalls)
+	if res.Mode != "" {
+		p(", %s mode (%d windows, %d block boundaries)", res.Mode, res.Windows, res.Blocks)
+	}
 	if res.Signals > 0 {
 		p(", %d signals delivered", res.Signals)
 	}
@@ -380,6 +383,7 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 		}
 		p("\n")
 	}
+	d.Block.writeText(w, st)
 	if len(d.History) > 0 {
 		p("last %d instructions:\n", len(d.History))
 		for _, h := range d.History {
@@ -425,4 +429,26 @@ func notComparedText(nc []NotCompared) string {
 		i = j
 	}
 	return strings.Join(groups, "; ")
+}
+
+// writeText says how block mode found the divergence, with the block.
+func (b *BlockDivergence) writeText(w io.Writer, st Style) {
+	if b == nil {
+		return
+	}
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	switch {
+	case b.OnlyAsBlock:
+		p("%s\n", st.paint("1", fmt.Sprintf("block mode: found at the end of the block at %#x; run again single-stepped, QEMU agrees with the oracle through it, so QEMU goes wrong only when it translates the block as a whole", b.Start)))
+	case b.Localized:
+		p("block mode: found at the end of the block at %#x, then run again single-stepped to this instruction\n", b.Start)
+	default:
+		p("block mode: found at the end of the block at %#x; not localized: %s\n", b.Start, b.Rerun)
+	}
+	if len(b.Instructions) > 0 && !b.Localized {
+		p("the block, as the oracle ran it (%d instructions):\n", len(b.Instructions))
+		for _, in := range b.Instructions {
+			p("  %#x  %-40s [%s]\n", in.PC, in.Text, hexBytes(in.Bytes))
+		}
+	}
 }

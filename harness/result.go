@@ -97,6 +97,12 @@ type Result struct {
 	// Native counts, by mnemonic, the instructions the follower could not
 	// execute itself and had the host CPU run.
 	Native map[string]int
+	// Mode is "block" when the reference ran freely and was compared at
+	// block boundaries ("" in step mode; the caller may name it). Windows
+	// counts the free runs and Blocks the boundaries compared.
+	Mode    string
+	Windows uint64
+	Blocks  uint64
 	// Pairing is set when the follower is an emulator under test rather
 	// than the oracle (see Pairing).
 	Pairing *Pairing
@@ -165,6 +171,9 @@ type Divergence struct {
 	// Before is the state the instruction started from, when the host
 	// judged it: where a minimized reproducer starts.
 	Before *Before
+	// Block is set for a divergence found at a block boundary in block
+	// mode.
+	Block *BlockDivergence
 }
 
 // Before is the machine state right before a judged instruction.

@@ -71,6 +71,7 @@ func (r *run) deliver(ctx context.Context, d SignalDeliverer) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("reference: %w", err)
 	}
+	r.record(opDeliver, 0, rs)
 	switch rs.Kind {
 	case machine.Exited:
 		status := rs.ExitStatus

@@ -62,15 +62,18 @@ type Write struct {
 // FollowStep is the outcome of one follower step.
 type FollowStep struct {
 	Kind   FollowKind
-	PC     uint64  // the instruction's address
-	Insn   string  // the mnemonic, for Sync and Unsupported
-	Reason string  // why, for Unsupported and the follower's own faults
-	Signal int     // for Fault: the signal Linux would deliver
-	Addr   uint64  // for Fault: the faulting data address, if any
-	Access string  // for Fault: "read", "write", "fetch" or ""
-	Repeat bool    // one iteration of a rep instruction; rip did not move
-	Native bool    // for Executed: the follower had the host CPU run it
-	Writes []Write // memory written, valid until the next step
+	PC     uint64 // the instruction's address
+	Insn   string // the mnemonic, for Sync and Unsupported
+	Reason string // why, for Unsupported and the follower's own faults
+	Signal int    // for Fault: the signal Linux would deliver
+	Addr   uint64 // for Fault: the faulting data address, if any
+	Access string // for Fault: "read", "write", "fetch" or ""
+	Repeat bool   // one iteration of a rep instruction; rip did not move
+	Native bool   // for Executed: the follower had the host CPU run it
+	// Suspect names an instruction the follower is known to get wrong:
+	// block mode compares it stepped, where the judge can correct it.
+	Suspect string
+	Writes  []Write // memory written, valid until the next step
 }
 
 // Follower is the side checked against the reference: an emulator under

@@ -92,7 +92,12 @@ func Start(ctx context.Context) (*Executor, error) {
 // thread is the tracer: ptrace requests are only taken from the thread
 // that started the child, so every operation runs here.
 func (e *Executor) thread(started chan<- error) {
-	runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+	// Unlocked only once the child is killed and reaped (the deferred
+	// calls run in reverse). A locked thread that ends would fire the
+	// Pdeathsig of every process ever started from it: the QEMUs of other
+	// runs that the Go runtime happened to fork from this thread before.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	defer close(e.stopped)
 	if err := e.spawn(); err != nil {
 		e.kill()

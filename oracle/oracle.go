@@ -159,6 +159,10 @@ type Result struct {
 	// Native: Unicorn could not execute the instruction and the host CPU
 	// ran it (WithHost).
 	Native bool
+	// Suspect names an instruction Unicorn is known to compute wrongly
+	// and the oracle does not correct (Features lists them): executed,
+	// but its result should be judged.
+	Suspect string
 }
 
 // Option configures New.
@@ -230,6 +234,8 @@ type Oracle struct {
 	preTag  uint16
 	preYMMH [16][16]byte
 	ymmUsed bool // a native run left non-zero YMM upper halves
+
+	cp *checkpoint // the last Checkpoint (checkpoint.go)
 }
 
 // New creates an oracle whose registers are those of initial (the program
@@ -319,8 +325,9 @@ func New(ctx context.Context, layout *machine.Layout, initial *machine.Snapshot,
 func (o *Oracle) Close() error {
 	var err error
 	if o.eng != nil {
-		err = o.eng.Close()
+		err = o.eng.Close() // frees the checkpoint's context too
 		o.eng = nil
+		o.cp = nil
 	}
 	o.calc.close()
 	o.calc = nil
@@ -549,6 +556,7 @@ func (o *Oracle) step(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	in := decode(code)
+	res.Suspect = suspect(code, &in)
 	switch in.class {
 	case clsSyscall, clsInt80:
 		res.Kind, res.Insn = Syscall, in.name

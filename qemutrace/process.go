@@ -23,6 +23,7 @@ type process struct {
 	dir     string
 	sock    string
 	logPath string
+	fifo    *os.File // Blocks and Insns: our end of the log FIFO, until the tracer takes it
 
 	closeOnce sync.Once
 	closeErr  error
@@ -46,6 +47,24 @@ func startProcess(ctx context.Context, cfg *Config) (*process, net.Conn, error) 
 	}
 	p := &process{dir: dir, sock: filepath.Join(dir, "gdb.sock"), logPath: filepath.Join(dir, "qemu.log")}
 	args := []string{"-g", p.sock, "-d", "page", "-D", p.logPath}
+	if cfg.Mode != Stepped {
+		// The CPU log streams through a FIFO, so that QEMU waits when
+		// lockstep falls behind and no copy goes to disk. Our end is
+		// opened read-write: that never blocks, and QEMU's open for
+		// writing finds a reader at once.
+		if err := syscall.Mkfifo(p.logPath, 0o600); err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, fmt.Errorf("qemutrace: log FIFO: %w", err)
+		}
+		if p.fifo, err = os.OpenFile(p.logPath, os.O_RDWR, 0); err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, fmt.Errorf("qemutrace: log FIFO: %w", err)
+		}
+		args = []string{"-g", p.sock, "-d", "page,cpu,fpu,nochain", "-D", p.logPath}
+		if cfg.Mode == Insns {
+			args = append(args, "-singlestep")
+		}
+	}
 	if cfg.CPU != "" {
 		args = append(args, "-cpu", cfg.CPU)
 	}
@@ -55,6 +74,9 @@ func startProcess(ctx context.Context, cfg *Config) (*process, net.Conn, error) 
 	p.proc, err = launch.Start("QEMU", launch.Spec{Path: qemu, Args: args, Env: cfg.Env, Dir: cfg.Dir,
 		Stdin: cfg.Stdin, Stdout: cfg.Stdout, Stderr: cfg.Stderr})
 	if err != nil {
+		if p.fifo != nil {
+			p.fifo.Close()
+		}
 		os.RemoveAll(dir)
 		return nil, nil, fmt.Errorf("qemutrace: %w", err)
 	}
@@ -124,6 +146,9 @@ func (p *process) exited() bool { return p.proc.Exited() }
 func (p *process) close() error {
 	p.closeOnce.Do(func() {
 		p.closeErr = p.proc.Close()
+		if p.fifo != nil {
+			p.fifo.Close()
+		}
 		if err := os.RemoveAll(p.dir); err != nil && p.closeErr == nil {
 			p.closeErr = fmt.Errorf("qemutrace: remove %s: %w", p.dir, err)
 		}

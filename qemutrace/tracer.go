@@ -42,6 +42,10 @@ type Config struct {
 	Stdout  io.Writer // its stdout; nil discards
 	Stderr  io.Writer // its stderr (QEMU's own messages too); nil discards
 
+	// Mode is how QEMU runs between stops (default Stepped). Blocks and
+	// Insns log its CPU state to a FIFO; see Resume and NextBlock.
+	Mode Mode
+
 	TempDir      string        // parent of the private directory; default os.TempDir()
 	StartTimeout time.Duration // for QEMU's gdbstub to come up; default 10s
 }
@@ -76,6 +80,13 @@ type Tracer struct {
 	actions         map[int]action // signal handlers the program installed, by Linux signal
 	ended           bool
 	last            machine.Stop
+
+	mode    Mode
+	cfg     Config              // for Restart
+	stream  *stream             // Blocks and Insns: the log FIFO
+	logIx   map[string]logField // layout registers found in a log record
+	run     *resumed            // a free run in progress
+	runStop *resumeResult       // its stop, once NextBlock saw it
 }
 
 // regIndex holds the layout positions of the registers the tracer itself
@@ -91,7 +102,7 @@ func Start(ctx context.Context, cfg Config) (_ *Tracer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tracer{proc: proc, code: make(map[uint64][]byte)}
+	t := &Tracer{proc: proc, code: make(map[uint64][]byte), mode: cfg.Mode, cfg: cfg}
 	defer func() {
 		if err != nil {
 			t.Close()
@@ -114,7 +125,13 @@ func Start(ctx context.Context, cfg Config) (_ *Tracer, err error) {
 	if err := t.readRegisters(ctx); err != nil {
 		return nil, err
 	}
-	if t.logFile, err = os.Open(proc.logPath); err != nil {
+	if proc.fifo != nil {
+		if t.stream, err = newStream(proc.fifo); err != nil {
+			return nil, err
+		}
+		proc.fifo = nil
+		t.logIx = indexLog(t.layout)
+	} else if t.logFile, err = os.Open(proc.logPath); err != nil {
 		return nil, fmt.Errorf("qemutrace: page log: %w", err)
 	}
 	if err := t.readLog(); err != nil {
@@ -200,6 +217,9 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 	if t.ended {
 		return machine.Stop{}, ErrExited
 	}
+	if t.run != nil {
+		return machine.Stop{}, errors.New("qemutrace: Step while QEMU runs freely: Wait first")
+	}
 	pc := t.PC()
 	var (
 		stop rsp.Stop
@@ -282,6 +302,12 @@ func (t *Tracer) Step(ctx context.Context) (machine.Stop, error) {
 	}
 	if out.Kind != machine.Signalled {
 		t.steps++
+	}
+	if t.stream != nil && !t.ended {
+		// The blocks of a gdbstub step are compared by stepping.
+		if err := t.stream.discard(ctx); err != nil {
+			return machine.Stop{}, err
+		}
 	}
 	if sys != nil && out.Kind == machine.Exited {
 		t.syscalls++
@@ -411,6 +437,9 @@ func pageUp(a uint64) uint64 { return (a + pageSize - 1) &^ (pageSize - 1) }
 
 // readLog feeds whatever QEMU has appended to its page log.
 func (t *Tracer) readLog() error {
+	if t.stream != nil {
+		return t.readStreamLog()
+	}
 	if t.logBuf == nil {
 		t.logBuf = make([]byte, 64<<10)
 	}
@@ -499,6 +528,16 @@ func (t *Tracer) Records(ctx context.Context, ranges ...Range) iter.Seq2[Record,
 // Close ends the guest and QEMU and removes the private directory. It is
 // safe to call more than once.
 func (t *Tracer) Close() error {
+	if t.run != nil {
+		// A free run holds the connection: end QEMU under it.
+		t.ended = true
+		t.proc.close()
+		select {
+		case <-t.run.stop:
+		case <-time.After(5 * time.Second):
+		}
+		t.run = nil
+	}
 	if t.conn != nil {
 		if !t.ended && !t.proc.exited() {
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -513,7 +552,12 @@ func (t *Tracer) Close() error {
 		t.logFile.Close()
 		t.logFile = nil
 	}
-	return t.proc.close()
+	err := t.proc.close()
+	if t.stream != nil {
+		t.stream.close()
+		t.stream = nil
+	}
+	return err
 }
 
 // le64 reads up to 8 little-endian bytes.

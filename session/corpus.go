@@ -25,7 +25,8 @@ func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Optio
 	}
 	opts.Program, opts.Args = bin, e.Args
 	if e.ArbiterEvery && opts.Arbiter == "" {
-		opts.Arbiter = ArbiterEvery
+		// Judging every instruction needs each one stepped.
+		opts.Arbiter, opts.Mode = ArbiterEvery, StepMode
 	}
 	if e.Stdin != nil {
 		opts.Stdin = bytes.NewReader(e.Stdin)
@@ -42,6 +43,9 @@ func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Optio
 // CheckEntry is Check plus the oracle corrections the entry expects: the
 // mnemonics the host CPU corrected must be exactly those it lists.
 func CheckEntry(e corpus.Entry, res *harness.Result) error {
+	if e.Block != nil && res.Mode == BlockMode.String() {
+		return checkBlock(*e.Block, res)
+	}
 	if err := Check(e.Expect, res); err != nil {
 		return err
 	}
@@ -51,6 +55,24 @@ func CheckEntry(e corpus.Entry, res *harness.Result) error {
 	}
 	if !slices.Equal(got, e.Corrections) {
 		return fmt.Errorf("oracle corrections %v (%s), want %v", got, harness.CountsText(res.OracleCorrections), e.Corrections)
+	}
+	return nil
+}
+
+// checkBlock checks a block-mode run of an entry that records a bug QEMU
+// shows only when it translates whole blocks.
+func checkBlock(b corpus.BlockExpectation, res *harness.Result) error {
+	if res.Outcome != harness.Diverge || len(res.Divergences) == 0 {
+		return fmt.Errorf("block mode: outcome %s, want the recorded block-only divergence in %s", res.Outcome, b.Register)
+	}
+	d := res.Divergences[0]
+	switch {
+	case d.Block == nil || !d.Block.OnlyAsBlock:
+		return fmt.Errorf("block mode: the divergence in %s at %#x is not block-only", d.Register, d.Instruction.PC)
+	case d.Register != b.Register:
+		return fmt.Errorf("block mode: the block-only divergence is in %s, recorded %s", d.Register, b.Register)
+	case b.Verdict != "" && string(d.Verdict) != b.Verdict:
+		return fmt.Errorf("block mode: verdict %s (%s), recorded %s", d.Verdict, d.VerdictReason, b.Verdict)
 	}
 	return nil
 }

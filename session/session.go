@@ -25,6 +25,10 @@ type Options struct {
 	Stdout  io.Writer // the guest's stdout; nil discards
 	Stderr  io.Writer // the guest's stderr; nil discards
 
+	// Mode is how QEMU runs: StepMode (the default, over the gdbstub),
+	// BlockMode or InsnMode (freely, compared from its CPU log).
+	Mode Mode
+
 	QEMU      string   // default qemu-x86_64
 	CPU       string   // default oracle.QEMUCPU(): only what the oracle executes
 	ExtraArgs []string // more QEMU options
@@ -70,7 +74,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	tr, err := qemutrace.Start(ctx, qemutrace.Config{
 		QEMU: opts.QEMU, CPU: cpu, ExtraArgs: opts.ExtraArgs,
 		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir,
-		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir,
+		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir, Mode: opts.Mode,
 	})
 	if err != nil {
 		return nil, err
@@ -78,6 +82,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	defer tr.Close()
 	cfg := opts.Harness
 	cfg.Reference = tr
+	cfg.Blocks = opts.Mode != qemutrace.Stepped
 	configureArbiter(&cfg, ex, opts.Arbiter, off)
 	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
 		f, err := NewOracleFollower(ctx, ref, oracleOptions(ex)...)
@@ -91,7 +96,30 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	res := harness.Run(ctx, cfg)
 	res.CPUModel = cpu
+	if cfg.Blocks {
+		res.Mode = opts.Mode.String()
+	}
 	return &Report{Result: res, Layout: tr.Layout(), CPU: cpu}, nil
+}
+
+// Mode is how QEMU runs the program: StepMode, BlockMode or InsnMode.
+type Mode = qemutrace.Mode
+
+// Modes.
+const (
+	StepMode  = qemutrace.Stepped
+	BlockMode = qemutrace.Blocks
+	InsnMode  = qemutrace.Insns
+)
+
+// ParseMode parses a --mode value: step, block or insn.
+func ParseMode(s string) (Mode, error) {
+	for _, m := range []qemutrace.Mode{qemutrace.Stepped, qemutrace.Blocks, qemutrace.Insns} {
+		if s == m.String() {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("%q: want step, block or insn", s)
 }
 
 // NewOracleFollower seeds a Unicorn oracle from the reference's current
@@ -115,7 +143,7 @@ func (f *oracleFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	if err != nil {
 		return harness.FollowStep{}, err
 	}
-	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat, Reason: r.Reason, Native: r.Native}
+	s := harness.FollowStep{PC: r.PC, Insn: r.Insn, Repeat: r.Repeat, Reason: r.Reason, Native: r.Native, Suspect: r.Suspect}
 	switch r.Kind {
 	case oracle.Executed:
 		s.Kind = harness.Executed
@@ -171,3 +199,10 @@ func (f *oracleFollower) Imprecise() []harness.ImpreciseBits {
 	return out
 }
 func (f *oracleFollower) Close() error { return f.o.Close() }
+
+// Checkpoint, Rollback, PC and Clean make the oracle a harness.Checkpointer
+// for block mode.
+func (f *oracleFollower) Checkpoint() error                  { return f.o.Checkpoint() }
+func (f *oracleFollower) Rollback(ctx context.Context) error { return f.o.Rollback(ctx) }
+func (f *oracleFollower) PC() uint64                         { return f.o.PC() }
+func (f *oracleFollower) Clean(pages []uint64)               { f.o.Clean(pages) }

@@ -36,6 +36,7 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	strict := fs.Bool("strict-flags", false, "with minimize: compare architecturally undefined flags too (such differences become tolerance cases)")
 	maxRuns := fs.Int("max-runs", 400, "with minimize: at most `N` lockstep runs of reduced cases per divergence")
 	runTimeout := fs.Duration("run-timeout", 30*time.Second, "with minimize: deadline of each run of a case")
+	modeFlag := fs.String("mode", "step", "with run: how QEMU runs, `step`, block or insn (entries recording a block-only bug expect it in block mode)")
 	var q qemuFlags
 	q.register(fs)
 	if err := fs.Parse(args[1:]); err != nil {
@@ -104,7 +105,12 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stdout, "%d entries built\n", len(paths))
 		return exitAgree
 	case "run":
-		return corpusRun(ctx, entries, b, q, *jobs, *verbose, stdout)
+		mode, err := session.ParseMode(*modeFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "lockstep corpus run: --mode: %v\n", err)
+			return exitError
+		}
+		return corpusRun(ctx, entries, b, q, mode, *jobs, *verbose, stdout)
 	case "record":
 		return corpusRecord(ctx, entries, b, q, *dir, stdout, stderr)
 	case "minimize":
@@ -128,7 +134,7 @@ func outcomeOf(e corpus.Entry) string {
 	return e.Expect.Outcome
 }
 
-func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q qemuFlags, jobs int, verbose bool, stdout io.Writer) int {
+func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q qemuFlags, mode session.Mode, jobs int, verbose bool, stdout io.Writer) int {
 	type result struct {
 		line, report string
 		pass, skip   bool
@@ -149,7 +155,7 @@ func corpusRun(ctx context.Context, entries []corpus.Entry, b *corpus.Builder, q
 				r = result{line: fmt.Sprintf("SKIP  %s: %s", e.Name, e.Skip), skip: true}
 			default:
 				start := time.Now()
-				rep, err := session.RunEntry(ctx, e, b, session.Options{QEMU: q.qemu, CPU: q.cpu})
+				rep, err := session.RunEntry(ctx, e, b, session.Options{QEMU: q.qemu, CPU: q.cpu, Mode: mode})
 				switch {
 				case err != nil:
 					r.line = fmt.Sprintf("FAIL  %s: %v", e.Name, err)

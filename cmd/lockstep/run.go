@@ -31,6 +31,7 @@ type harnessFlags struct {
 	timeout        time.Duration
 	arbiter        string
 	noArbiter      bool
+	mode           string
 }
 
 // arbiterMode is the session's arbiter mode for the flags.
@@ -55,6 +56,7 @@ func (h *harnessFlags) register(fs *flag.FlagSet, defaultMax uint64) {
 	fs.DurationVar(&h.timeout, "timeout", 0, "compare for at most this long (0: no limit); reaching it with no divergence is agreement")
 	fs.StringVar(&h.arbiter, "arbiter", session.ArbiterDivergences, "when the host CPU judges: `divergences` (each divergence) or every (every instruction)")
 	fs.BoolVar(&h.noArbiter, "no-arbiter", false, "no host CPU: no verdicts, no oracle corrections, no native fallback")
+	fs.StringVar(&h.mode, "mode", "step", "how QEMU runs: `step` (single-stepped over its gdbstub), block (freely, compared at every translation block) or insn (freely, one instruction per block)")
 }
 
 func (h *harnessFlags) config(prog string) (harness.Config, error) {
@@ -127,9 +129,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "\r%d instructions  %.0f/s  %d syscalls ", p.Steps, float64(p.Steps)/p.Elapsed.Seconds(), p.Syscalls)
 		}
 	}
+	mode, err := session.ParseMode(h.mode)
+	if err != nil {
+		fmt.Fprintf(stderr, "lockstep run: --mode: %v\n", err)
+		return exitError
+	}
 	opts := session.Options{
 		Program: prog, Args: pargs, Env: qcfg.Env, Dir: qcfg.Dir, Stdin: qcfg.Stdin,
-		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg, Arbiter: h.arbiterMode(),
+		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg, Arbiter: h.arbiterMode(), Mode: mode,
 	}
 	var rep *session.Report
 	if testSpec != "" {

@@ -394,3 +394,22 @@ func Check(r io.Reader) error {
 	}
 	return nil
 }
+
+// recordPrefixes start every line a record may hold; the vector and FPR
+// lines are matched by their stem.
+var recordPrefixes = []string{"RAX=", "RSI=", "R8 =", "R12=", "RIP=", "FCW=", "FPR", "YMM", "XMM"}
+
+// IsLine reports whether a line belongs to the CPU log rather than to
+// something else QEMU writes to the same file (the page log, say). It
+// looks only at the prefix: the Reader checks the rest.
+func IsLine(line []byte) bool {
+	s := string(line[:min(len(line), 5)])
+	for _, group := range [][]string{recordPrefixes, segPrefixes[:], ignoredPrefixes} {
+		for _, p := range group {
+			if strings.HasPrefix(s, p) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -43,6 +43,11 @@ mem:	.quad 0, 0
 
 	START	rdi
 	xorl	%r12d, %r12d
+	# The loop has a page of its own: QEMU 7.2 translates the page of a
+	# breakpoint one instruction per block, and block mode stops QEMU with
+	# a breakpoint at the write system call of FINISH.
+	jmp	loop
+	.balign	4096
 loop:
 	# CMPXCHG8B succeeding: EDX:EAX equals m64, ECX:EBX is stored.
 	movq	$0x1122334455667788, %rax
@@ -78,5 +83,7 @@ loop:
 	incl	%r12d
 	cmpl	$256, %r12d
 	jb	loop
-
+	jmp	done
+	.balign	4096
+done:
 	FINISH
