@@ -65,15 +65,17 @@ type windowEnd struct {
 }
 
 // Window sizes. A window runs to the next instruction the follower does
-// not run alone; one that goes on past windowSoft instructions is cut at
-// the first address it has not run yet (a breakpoint there stops the
-// reference at the right time, not at an earlier pass). One that finds no
-// such address by windowHard instructions is a loop waiting for something
-// the follower cannot foresee, such as a signal: the next spinSteps
-// instructions are compared stepped instead.
+// not run alone. One that goes on past windowSoft instructions is cut at
+// the first address it has not run yet on a page it has not run yet: a
+// breakpoint there stops the reference at the right time (not at an
+// earlier pass), and leaves whole the blocks of the pages the window ran
+// (QEMU 7.2 translates the page of a breakpoint one instruction per
+// block). One that finds no such address by windowHard instructions is a
+// loop waiting for something the follower cannot foresee, such as a
+// signal: the next spinSteps instructions are compared stepped instead.
 const (
 	windowSoft = 1 << 20
-	windowHard = 1 << 22
+	windowHard = 1 << 24
 	spinSteps  = 4096
 	seenBits   = 16
 )
@@ -94,6 +96,11 @@ func (r *run) scout(ctx context.Context) (windowEnd, error) {
 		r.seen = make([]uint32, 1<<seenBits)
 	}
 	r.seenGen++
+	if r.winPages == nil {
+		r.winPages = map[uint64]bool{}
+	}
+	clear(r.winPages)
+	lastPage := ^uint64(0)
 	var end windowEnd
 	for {
 		if limit > 0 && end.steps >= limit {
@@ -102,9 +109,13 @@ func (r *run) scout(ctx context.Context) (windowEnd, error) {
 		}
 		pc := r.cp.PC()
 		slot := &r.seen[(pc*0x9e3779b97f4a7c15)>>(64-seenBits)]
-		if end.steps >= windowSoft && *slot != r.seenGen {
-			end.pc, end.bp = pc, true
-			break
+		if page := pc >> 12; page != lastPage {
+			if end.steps >= windowSoft && !r.winPages[page] && *slot != r.seenGen {
+				end.pc, end.bp = pc, true
+				break
+			}
+			lastPage = page
+			r.winPages[page] = true
 		}
 		if end.steps >= windowHard {
 			end = windowEnd{}

@@ -223,6 +223,7 @@ func (r *run) judgeBlock(ctx context.Context, w windowStart, p pendingBlock) err
 	}
 	return nil
 }
+
 // replayRun repeats a free run of the reference, dropping its blocks.
 func (r *run) replayRun(ctx context.Context, until uint64) (machine.Stop, error) {
 	if err := r.stream.Resume(ctx, until); err != nil {

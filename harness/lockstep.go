@@ -129,6 +129,7 @@ type run struct {
 	stepped       int               // instructions to compare stepped before the next window
 	seen          []uint32          // the window that last ran an address (by hash)
 	seenGen       uint32            // the current window, in seen
+	winPages      map[uint64]bool   // the pages (pc>>12) the scouted window ran
 
 	hist     *history
 	refBuf   []byte

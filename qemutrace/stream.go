@@ -13,6 +13,8 @@ import (
 	"time"
 	"unsafe"
 
+	"golang.org/x/sys/unix"
+
 	"lockstep/machine"
 	"lockstep/qemutrace/cpulog"
 	"lockstep/rsp"
@@ -51,6 +53,14 @@ func (m Mode) String() string {
 // for StallTimeout.
 var ErrLogStalled = errors.New("QEMU's CPU log stalled")
 
+// batchSize is how many records the reader hands over at once: one
+// channel operation (and one wake-up) per batch, not per record. A partial
+// batch is handed over as soon as the FIFO is empty.
+const batchSize = 64
+
+// pipeSize is the FIFO's buffer asked for.
+const pipeSize = 1 << 20
+
 // recordQueue bounds the blocks read ahead of the consumer. With the FIFO,
 // it is what bounds memory: QEMU blocks on its log when the queue is full.
 const recordQueue = 512
@@ -60,10 +70,12 @@ const recordQueue = 512
 // queue (recordQueue records of about 1 KB), the FIFO's buffer and one
 // line buffer; nothing goes to disk.
 type stream struct {
-	f    *os.File
-	recs chan *cpulog.Record
-	free chan *cpulog.Record
-	done chan struct{} // closed when the reader goroutine ends
+	f     *os.File
+	recs  chan []*cpulog.Record // batches of records, in order
+	free  chan *cpulog.Record
+	batch []*cpulog.Record // the reader's batch being filled
+	cur   []*cpulog.Record // the consumer's batch being taken
+	done  chan struct{}    // closed when the reader goroutine ends
 
 	mu    sync.Mutex
 	pages []byte // guarded by mu: page log lines not yet taken
@@ -79,7 +91,11 @@ func newStream(f *os.File) (*stream, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qemutrace: log FIFO: %w", err)
 	}
-	s := &stream{f: f, rc: rc, recs: make(chan *cpulog.Record, recordQueue), free: make(chan *cpulog.Record, recordQueue+2),
+	// A larger FIFO lets QEMU run further ahead before it waits on us.
+	// The most an unprivileged process may ask is pipe-max-size (1 MiB
+	// by default); failing that, the default 64 KiB still works.
+	rc.Control(func(fd uintptr) { unix.FcntlInt(fd, unix.F_SETPIPE_SZ, pipeSize) })
+	s := &stream{f: f, rc: rc, recs: make(chan []*cpulog.Record, recordQueue/batchSize), free: make(chan *cpulog.Record, recordQueue+2*batchSize),
 		done: make(chan struct{})}
 	go s.read()
 	return s, nil
@@ -136,21 +152,36 @@ func (d *demux) Read(p []byte) (int, error) {
 func (s *stream) fill(p []byte, canIdle bool) (int, error) {
 	var n int
 	var rerr error
+	// First without waiting; if the FIFO is empty, hand the batch over
+	// before waiting for more.
 	err := s.rc.Read(func(fd uintptr) bool {
 		s.wakes.Add(1)
 		s.idle.Store(false)
 		for {
 			n, rerr = syscall.Read(int(fd), p)
 			if rerr != syscall.EINTR {
-				break
+				return true
 			}
 		}
-		if rerr == syscall.EAGAIN {
-			s.idle.Store(canIdle)
-			return false
-		}
-		return true
 	})
+	if err == nil && rerr == syscall.EAGAIN {
+		s.flush()
+		err = s.rc.Read(func(fd uintptr) bool {
+			s.wakes.Add(1)
+			s.idle.Store(false)
+			for {
+				n, rerr = syscall.Read(int(fd), p)
+				if rerr != syscall.EINTR {
+					break
+				}
+			}
+			if rerr == syscall.EAGAIN {
+				s.idle.Store(canIdle)
+				return false
+			}
+			return true
+		})
+	}
 	switch {
 	case err != nil:
 		return 0, err
@@ -175,6 +206,7 @@ func (s *stream) read() {
 			rec = new(cpulog.Record)
 		}
 		if err := rd.Next(rec); err != nil {
+			s.flush()
 			if errors.Is(err, os.ErrClosed) {
 				err = io.EOF
 			} else if !errors.Is(err, io.EOF) {
@@ -185,8 +217,35 @@ func (s *stream) read() {
 			s.mu.Unlock()
 			return
 		}
-		s.recs <- rec
+		if s.batch = append(s.batch, rec); len(s.batch) == batchSize {
+			s.flush()
+		}
 	}
+}
+
+// flush hands the reader's batch over.
+func (s *stream) flush() {
+	if len(s.batch) > 0 {
+		s.recs <- s.batch
+		s.batch = make([]*cpulog.Record, 0, batchSize)
+	}
+}
+
+// queued reports whether records wait for the consumer.
+func (s *stream) queued() bool { return len(s.cur) > 0 || len(s.recs) > 0 }
+
+// take returns the next queued record, or nil.
+func (s *stream) take() *cpulog.Record {
+	if len(s.cur) == 0 {
+		select {
+		case s.cur = <-s.recs:
+		default:
+			return nil
+		}
+	}
+	rec := s.cur[0]
+	s.cur = s.cur[1:]
+	return rec
 }
 
 // readErr is why the reader ended, or nil while it runs.
@@ -224,7 +283,7 @@ func (s *stream) pending() (int, error) {
 func (s *stream) settle(ctx context.Context) (bool, error) {
 	deadline := time.Now().Add(5 * time.Second)
 	for wait := time.Microsecond; ; wait = min(2*wait, time.Millisecond) {
-		if len(s.recs) > 0 {
+		if s.queued() {
 			return false, nil
 		}
 		w := s.wakes.Load()
@@ -234,7 +293,7 @@ func (s *stream) settle(ctx context.Context) (bool, error) {
 				return false, fmt.Errorf("qemutrace: log FIFO: %w", err)
 			}
 			if n == 0 && s.wakes.Load() == w {
-				return len(s.recs) == 0, nil
+				return !s.queued(), nil
 			}
 		}
 		select {
@@ -242,7 +301,7 @@ func (s *stream) settle(ctx context.Context) (bool, error) {
 			if err := s.readErr(); err != nil && !errors.Is(err, io.EOF) {
 				return false, fmt.Errorf("qemutrace: %w", err)
 			}
-			return len(s.recs) == 0, nil
+			return !s.queued(), nil
 		case <-ctx.Done():
 			return false, fmt.Errorf("qemutrace: reading QEMU's log: %w", ctx.Err())
 		default:
@@ -262,8 +321,8 @@ func (s *stream) discard(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for len(s.recs) > 0 {
-			s.recycle(<-s.recs)
+		for rec := s.take(); rec != nil; rec = s.take() {
+			s.recycle(rec)
 		}
 		if drained {
 			return nil
@@ -374,8 +433,15 @@ func (t *Tracer) Running() bool { return t.run != nil }
 const maxFreeRun = 6 * time.Hour
 
 // StallTimeout is how long a running QEMU may go without logging a block
-// before NextBlock gives up.
+// before NextBlock gives up, unless Config.StallTimeout says otherwise.
 const StallTimeout = 20 * time.Second
+
+func (t *Tracer) stallTimeout() time.Duration {
+	if t.cfg.StallTimeout > 0 {
+		return t.cfg.StallTimeout
+	}
+	return StallTimeout
+}
 
 // NextBlock waits for the state QEMU logged before the next block it
 // executed and writes it into dst (the registers the log has: see
@@ -386,12 +452,10 @@ func (t *Tracer) NextBlock(ctx context.Context, dst *machine.Snapshot) (bool, er
 		return false, errors.New("qemutrace: NextBlock without Resume")
 	}
 	for {
-		select {
-		case rec := <-t.stream.recs:
+		if rec := t.stream.take(); rec != nil {
 			t.fromRecord(rec, dst)
 			t.stream.recycle(rec)
 			return true, nil
-		default:
 		}
 		if t.runStop != nil {
 			// QEMU has stopped: what it logged before is all queued
@@ -405,16 +469,22 @@ func (t *Tracer) NextBlock(ctx context.Context, dst *machine.Snapshot) (bool, er
 			}
 			return false, nil
 		}
-		stall := time.NewTimer(StallTimeout)
+		stall := time.NewTimer(t.stallTimeout())
 		select {
-		case rec := <-t.stream.recs:
+		case t.stream.cur = <-t.stream.recs:
 			stall.Stop()
-			t.fromRecord(rec, dst)
-			t.stream.recycle(rec)
-			return true, nil
+			continue
 		case res := <-t.run.stop:
 			stall.Stop()
 			t.runStop = &res
+			if res.err != nil {
+				select {
+				case <-t.proc.proc.Done():
+					return false, fmt.Errorf("qemutrace: QEMU died while running freely (%v): %s", t.proc.proc.WaitErr(), t.proc.proc.StderrText())
+				case <-time.After(time.Second):
+				}
+				return false, fmt.Errorf("qemutrace: running freely: %w", res.err)
+			}
 		case <-t.stream.done:
 			stall.Stop()
 			if err := t.stream.readErr(); err != nil && !errors.Is(err, io.EOF) {
@@ -423,12 +493,22 @@ func (t *Tracer) NextBlock(ctx context.Context, dst *machine.Snapshot) (bool, er
 			return false, errors.New("qemutrace: QEMU's log ended while QEMU runs")
 		case <-t.proc.proc.Done():
 			stall.Stop()
+			// QEMU also ends when the guest exits: its last stop reply
+			// says so.
+			select {
+			case res := <-t.run.stop:
+				t.runStop = &res
+				if res.err == nil {
+					continue
+				}
+			case <-time.After(time.Second):
+			}
 			return false, fmt.Errorf("qemutrace: QEMU died while running freely (%v): %s", t.proc.proc.WaitErr(), t.proc.proc.StderrText())
 		case <-ctx.Done():
 			stall.Stop()
 			return false, fmt.Errorf("qemutrace: waiting for QEMU's next block: %w", ctx.Err())
 		case <-stall.C:
-			return false, fmt.Errorf("qemutrace: %w: no block in %v while QEMU runs", ErrLogStalled, StallTimeout)
+			return false, fmt.Errorf("qemutrace: %w: no block in %v while QEMU runs", ErrLogStalled, t.stallTimeout())
 		}
 	}
 }

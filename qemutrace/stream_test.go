@@ -1,7 +1,13 @@
 package qemutrace
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"lockstep/internal/testprog"
 	"lockstep/machine"
@@ -116,6 +122,63 @@ func TestStreamBlocksWhole(t *testing.T) {
 			}
 			if loop != tt.loopBlocks {
 				t.Errorf("%d blocks start at loop, want %d", loop, tt.loopBlocks)
+			}
+		})
+	}
+}
+
+// TestStreamFailures: QEMU dying, stalling, or logging another format
+// while it runs freely each end in a clear error within the deadline, and
+// Close leaves nothing behind (start checks).
+func TestStreamFailures(t *testing.T) {
+	spin := testprog.Build(t, "testdata/spin.S")
+	real, err := exec.LookPath("qemu-x86_64")
+	if err != nil {
+		t.Skip("no qemu-x86_64")
+	}
+	// A QEMU whose log lacks the x87 and vector lines: -d without fpu.
+	nofpu := filepath.Join(t.TempDir(), "qemu-nofpu")
+	script := "#!/bin/sh\nargs=\"\"\nfor a; do [ \"$a\" = page,cpu,fpu,nochain ] && a=page,cpu,nochain; set -- \"$@\" \"$a\"; shift; done\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(nofpu, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		cfg  Config
+		act  func(*Tracer)
+		want string
+	}{
+		{"QEMU killed", Config{}, func(tr *Tracer) { syscall.Kill(tr.proc.proc.Pid(), syscall.SIGKILL) }, "QEMU died while running freely"},
+		{"QEMU stopped", Config{StallTimeout: 300 * time.Millisecond}, func(tr *Tracer) { syscall.Kill(tr.proc.proc.Pid(), syscall.SIGSTOP) }, "CPU log stalled"},
+		{"log format", Config{QEMU: nofpu}, func(*Tracer) {}, "not the format lockstep reads"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.Mode = Blocks
+			tr := start(t, spin, cfg)
+			if err := tr.Resume(ctx(t), 0); err != nil {
+				t.Fatal(err)
+			}
+			snap := tr.Layout().NewSnapshot()
+			if _, err := tr.NextBlock(ctx(t), snap); err != nil && tt.name != "log format" {
+				t.Fatalf("first block: %v", err)
+			}
+			tt.act(tr)
+			begin := time.Now()
+			for {
+				ok, err := tr.NextBlock(ctx(t), snap)
+				if err != nil {
+					if !strings.Contains(err.Error(), tt.want) {
+						t.Errorf("error %q, want one containing %q", err, tt.want)
+					}
+					break
+				}
+				if !ok {
+					t.Fatal("QEMU stopped by itself")
+				}
+				if time.Since(begin) > 20*time.Second {
+					t.Fatal("no error in 20s")
+				}
 			}
 		})
 	}

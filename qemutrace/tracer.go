@@ -45,6 +45,9 @@ type Config struct {
 	// Mode is how QEMU runs between stops (default Stepped). Blocks and
 	// Insns log its CPU state to a FIFO; see Resume and NextBlock.
 	Mode Mode
+	// StallTimeout bounds the wait for QEMU's next block while it runs
+	// freely (default StallTimeout).
+	StallTimeout time.Duration
 
 	TempDir      string        // parent of the private directory; default os.TempDir()
 	StartTimeout time.Duration // for QEMU's gdbstub to come up; default 10s
@@ -532,11 +535,13 @@ func (t *Tracer) Close() error {
 		// A free run holds the connection: end QEMU under it.
 		t.ended = true
 		t.proc.close()
-		select {
-		case <-t.run.stop:
-		case <-time.After(5 * time.Second):
+		if t.runStop == nil {
+			select {
+			case <-t.run.stop:
+			case <-time.After(5 * time.Second):
+			}
 		}
-		t.run = nil
+		t.run, t.runStop = nil, nil
 	}
 	if t.conn != nil {
 		if !t.ended && !t.proc.exited() {

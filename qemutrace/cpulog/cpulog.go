@@ -19,6 +19,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Segment registers in the order QEMU logs them.
@@ -101,6 +102,7 @@ type SyntaxError struct {
 }
 
 func (e *SyntaxError) Error() string {
+	// Text may alias the reader's buffer until cloned by newSyntaxError.
 	return fmt.Sprintf("cpulog: line %d: %s: %q", e.Line, e.Msg, e.Text)
 }
 
@@ -135,7 +137,13 @@ func (r *Reader) next() (string, bool, error) {
 		return "", false, nil
 	}
 	r.line++
-	return r.sc.Text(), true, nil
+	b := r.sc.Bytes()
+	if len(b) == 0 {
+		return "", true, nil
+	}
+	// Valid until the next Scan: parsing keeps no part of a line, and the
+	// lookahead line and error texts are cloned.
+	return unsafe.String(&b[0], len(b)), true, nil
 }
 
 // Next fills rec with the next record. It returns io.EOF at the end of a
@@ -157,7 +165,7 @@ func (r *Reader) Next(rec *Record) error {
 		}
 		if strings.HasPrefix(text, "RAX=") && lines > 0 {
 			// The next record starts before this one is complete.
-			r.pending, r.have = text, true
+			r.pending, r.have = strings.Clone(text), true
 			r.line--
 			return r.incomplete(&seen)
 		}
@@ -166,9 +174,12 @@ func (r *Reader) Next(rec *Record) error {
 			return err
 		}
 		seen[kind]++
+		if kind == lineVec {
+			seen[kind] = vec // registers, not lines: XMM lines hold two
+		}
 		lines++
 		if kind != lineIgnored && seen[kind] > required[kind] {
-			return &SyntaxError{Line: r.line, Text: text, Msg: "repeated in one record"}
+			return &SyntaxError{Line: r.line, Text: strings.Clone(text), Msg: "repeated in one record"}
 		}
 		if kind == lineVec && vec == 16 {
 			return r.incomplete(&seen)
@@ -189,7 +200,6 @@ func (r *Reader) incomplete(seen *[lineIgnored + 1]int) error {
 }
 
 func (r *Reader) parseLine(text string, rec *Record, vec *int) (lineKind, error) {
-	bad := func(msg string) error { return &SyntaxError{Line: r.line, Text: text, Msg: msg} }
 	switch {
 	case strings.HasPrefix(text, "RAX="):
 		return lineRAX, r.fields(text, rec.GPR[0:4], "RAX", "RBX", "RCX", "RDX")
@@ -200,35 +210,36 @@ func (r *Reader) parseLine(text string, rec *Record, vec *int) (lineKind, error)
 	case strings.HasPrefix(text, "R12="):
 		return lineR12, r.fields(text, rec.GPR[12:16], "R12", "R13", "R14", "R15")
 	case strings.HasPrefix(text, "RIP="):
-		f := strings.Fields(text)
+		var buf [12]string
+		f := split(text, buf[:])
 		if len(f) < 4 || !strings.HasPrefix(f[1], "RFL=") || !strings.HasPrefix(f[3], "CPL=") {
-			return 0, bad("want RIP=… RFL=… […] CPL=…")
+			return 0, r.bad(text, "want RIP=… RFL=… […] CPL=…")
 		}
 		var err error
 		if rec.RIP, err = hexField(f[0], "RIP=", 16); err != nil {
-			return 0, bad(err.Error())
+			return 0, r.bad(text, err.Error())
 		}
 		rfl, err := hexField(f[1], "RFL=", 8)
 		if err != nil {
-			return 0, bad(err.Error())
+			return 0, r.bad(text, err.Error())
 		}
 		rec.RFL = uint32(rfl)
 		cpl, err := strconv.Atoi(strings.TrimPrefix(f[3], "CPL="))
 		if err != nil || cpl < 0 || cpl > 3 {
-			return 0, bad("CPL is not 0-3")
+			return 0, r.bad(text, "CPL is not 0-3")
 		}
 		rec.CPL = cpl
 		return lineRIP, nil
 	case strings.HasPrefix(text, "FCW="):
-		return lineFCW, r.parseFCW(text, rec, bad)
+		return lineFCW, r.parseFCW(text, rec)
 	case strings.HasPrefix(text, "FPR"):
-		return lineFPR, r.parseFPR(text, rec, bad)
+		return lineFPR, r.parseFPR(text, rec)
 	case strings.HasPrefix(text, "YMM") || strings.HasPrefix(text, "XMM"):
-		return lineVec, r.parseVec(text, rec, vec, bad)
+		return lineVec, r.parseVec(text, rec, vec)
 	}
 	for i, p := range segPrefixes {
 		if strings.HasPrefix(text, p) {
-			return lineSeg, r.parseSeg(text[len(p):], &rec.Seg[i], bad)
+			return lineSeg, r.parseSeg(text[len(p):], &rec.Seg[i])
 		}
 	}
 	for _, p := range ignoredPrefixes {
@@ -236,29 +247,65 @@ func (r *Reader) parseLine(text string, rec *Record, vec *int) (lineKind, error)
 			return lineIgnored, nil
 		}
 	}
-	return 0, bad("not a line of QEMU 7.2's x86-64 CPU log")
+	return 0, r.bad(text, "not a line of QEMU 7.2's x86-64 CPU log")
+}
+
+// bad is a syntax error in the line text.
+func (r *Reader) bad(text, msg string) error {
+	return &SyntaxError{Line: r.line, Text: strings.Clone(text), Msg: msg}
+}
+
+// hexDigit values, 0xff for a byte that is not a lower- or upper-case hex
+// digit.
+var hexDigit = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c-'a'+10), byte(c-'a'+10)
+	}
+	return t
+}()
+
+// parseHex parses s, all hex digits (at most 16), without allocating.
+func parseHex(s string) (uint64, bool) {
+	if len(s) == 0 || len(s) > 16 {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		d := hexDigit[s[i]]
+		if d == 0xff {
+			return 0, false
+		}
+		v = v<<4 | uint64(d)
+	}
+	return v, true
 }
 
 // fields parses "NAME=hex NAME=hex ..." with the names given.
 func (r *Reader) fields(text string, dst []uint64, names ...string) error {
 	rest := text
 	for i, n := range names {
-		if !strings.HasPrefix(rest, n+"=") {
-			return &SyntaxError{Line: r.line, Text: text, Msg: "want " + strings.TrimSpace(n) + "="}
+		if len(rest) <= len(n) || rest[:len(n)] != n || rest[len(n)] != '=' {
+			return &SyntaxError{Line: r.line, Text: strings.Clone(text), Msg: "want " + strings.TrimSpace(n) + "="}
 		}
 		rest = rest[len(n)+1:]
 		if len(rest) < 16 {
-			return &SyntaxError{Line: r.line, Text: text, Msg: "short value for " + strings.TrimSpace(n)}
+			return &SyntaxError{Line: r.line, Text: strings.Clone(text), Msg: "short value for " + strings.TrimSpace(n)}
 		}
-		v, err := strconv.ParseUint(rest[:16], 16, 64)
-		if err != nil {
-			return &SyntaxError{Line: r.line, Text: text, Msg: "bad hex for " + strings.TrimSpace(n)}
+		v, ok := parseHex(rest[:16])
+		if !ok {
+			return &SyntaxError{Line: r.line, Text: strings.Clone(text), Msg: "bad hex for " + strings.TrimSpace(n)}
 		}
 		dst[i] = v
 		rest = strings.TrimPrefix(rest[16:], " ")
 	}
 	if strings.TrimSpace(rest) != "" {
-		return &SyntaxError{Line: r.line, Text: text, Msg: "trailing text"}
+		return &SyntaxError{Line: r.line, Text: strings.Clone(text), Msg: "trailing text"}
 	}
 	return nil
 }
@@ -269,27 +316,28 @@ func hexField(f, name string, digits int) (uint64, error) {
 	if len(v) != digits || len(f) == len(v) {
 		return 0, fmt.Errorf("want %s with %d hex digits", name, digits)
 	}
-	n, err := strconv.ParseUint(v, 16, 64)
-	if err != nil {
+	n, ok := parseHex(v)
+	if !ok {
 		return 0, fmt.Errorf("bad hex in %s", name)
 	}
 	return n, nil
 }
 
 // parseSeg parses "SEL BASE LIMIT FLAGS [...]".
-func (r *Reader) parseSeg(text string, s *Segment, bad func(string) error) error {
-	f := strings.Fields(text)
+func (r *Reader) parseSeg(text string, s *Segment) error {
+	var buf [8]string
+	f := split(text, buf[:])
 	if len(f) < 4 {
-		return bad("want selector, base, limit and flags")
+		return r.bad(text, "want selector, base, limit and flags")
 	}
-	vals := make([]uint64, 4)
-	for i, d := range []int{4, 16, 8, 8} {
+	var vals [4]uint64
+	for i, d := range [4]int{4, 16, 8, 8} {
 		if len(f[i]) != d {
-			return bad("a segment field has the wrong width")
+			return r.bad(text, "a segment field has the wrong width")
 		}
-		v, err := strconv.ParseUint(f[i], 16, 64)
-		if err != nil {
-			return bad("bad hex in a segment field")
+		v, ok := parseHex(f[i])
+		if !ok {
+			return r.bad(text, "bad hex in a segment field")
 		}
 		vals[i] = v
 	}
@@ -298,37 +346,39 @@ func (r *Reader) parseSeg(text string, s *Segment, bad func(string) error) error
 }
 
 // parseFCW parses "FCW=037f FSW=0000 [ST=0] FTW=00 MXCSR=00001f80".
-func (r *Reader) parseFCW(text string, rec *Record, bad func(string) error) error {
-	f := strings.Fields(text)
+func (r *Reader) parseFCW(text string, rec *Record) error {
+	var buf [6]string
+	f := split(text, buf[:])
 	if len(f) != 5 {
-		return bad("want FCW= FSW= [ST=] FTW= MXCSR=")
+		return r.bad(text, "want FCW= FSW= [ST=] FTW= MXCSR=")
 	}
 	fcw, err1 := hexField(f[0], "FCW=", 4)
 	fsw, err2 := hexField(f[1], "FSW=", 4)
 	ftw, err3 := hexField(f[3], "FTW=", 2)
 	mx, err4 := hexField(f[4], "MXCSR=", 8)
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
-		return bad(err.Error())
+		return r.bad(text, err.Error())
 	}
 	rec.FCW, rec.FSW, rec.FTW, rec.MXCSR = uint16(fcw), uint16(fsw), uint8(ftw), uint32(mx)
 	return nil
 }
 
 // parseFPR parses "FPRi=significand exp FPRj=significand exp".
-func (r *Reader) parseFPR(text string, rec *Record, bad func(string) error) error {
-	f := strings.Fields(text)
+func (r *Reader) parseFPR(text string, rec *Record) error {
+	var buf [5]string
+	f := split(text, buf[:])
 	if len(f) != 4 {
-		return bad("want two FPRn=significand exponent pairs")
+		return r.bad(text, "want two FPRn=significand exponent pairs")
 	}
 	for k := 0; k < 4; k += 2 {
 		name, sig, ok := strings.Cut(f[k], "=")
 		if !ok || len(name) != 4 || name[3] < '0' || name[3] > '7' || len(sig) != 16 || len(f[k+1]) != 4 {
-			return bad("want FPRn=16 hex digits and 4 hex digits")
+			return r.bad(text, "want FPRn=16 hex digits and 4 hex digits")
 		}
-		m, err1 := strconv.ParseUint(sig, 16, 64)
-		e, err2 := strconv.ParseUint(f[k+1], 16, 16)
-		if err1 != nil || err2 != nil {
-			return bad("bad hex in an FPR")
+		m, ok1 := parseHex(sig)
+		e, ok2 := parseHex(f[k+1])
+		if !ok1 || !ok2 {
+			return r.bad(text, "bad hex in an FPR")
 		}
 		dst := &rec.FPR[name[3]-'0']
 		for i := range 8 {
@@ -341,37 +391,65 @@ func (r *Reader) parseFPR(text string, rec *Record, bad func(string) error) erro
 
 // parseVec parses "YMMnn=q3 q2 q1 q0" or "XMMnn=q1 q0" (most significant
 // first), in register order.
-func (r *Reader) parseVec(text string, rec *Record, vec *int, bad func(string) error) error {
-	name, rest, ok := strings.Cut(text, "=")
-	if !ok || len(name) != 5 {
-		return bad("want YMMnn= or XMMnn=")
+func (r *Reader) parseVec(text string, rec *Record, vec *int) error {
+	if *vec > 0 && (text[0] == 'X') != rec.XMM {
+		return r.bad(text, "YMM and XMM lines mixed in one record")
 	}
-	n, err := strconv.Atoi(name[3:])
-	if err != nil || n != *vec {
-		return bad(fmt.Sprintf("want register %02d next", *vec))
+	rec.XMM = text[0] == 'X'
+	// A YMM line holds one register, an XMM line two: "XMMnn=q1 q0
+	// XMMmm=q1 q0".
+	rest := text
+	for {
+		if err := r.parseOneVec(text, rest[:min(len(rest), r.vecLen(rec.XMM))], rec, vec); err != nil {
+			return err
+		}
+		rest = rest[min(len(rest), r.vecLen(rec.XMM)):]
+		if len(rest) == 0 {
+			return nil
+		}
+		if !rec.XMM || len(rest) < 2 || rest[0] != ' ' || rest[1] != 'X' {
+			return r.bad(text, "trailing text after a vector register")
+		}
+		rest = rest[1:]
 	}
-	xmm := name[:3] == "XMM"
-	if *vec > 0 && xmm != rec.XMM {
-		return bad("YMM and XMM lines mixed in one record")
-	}
-	rec.XMM = xmm
-	q := strings.Fields(rest)
-	want := 4
+}
+
+// vecLen is the length of one register's text: "YMMnn=" and four words,
+// or "XMMnn=" and two.
+func (r *Reader) vecLen(xmm bool) int {
 	if xmm {
-		want = 2
+		return 6 + 2*17 - 1
 	}
-	if len(q) != want {
-		return bad(fmt.Sprintf("want %d 64-bit words", want))
+	return 6 + 4*17 - 1
+}
+
+// parseOneVec parses "YMMnn=q3 q2 q1 q0" or "XMMnn=q1 q0" (most
+// significant first), in register order.
+func (r *Reader) parseOneVec(text, one string, rec *Record, vec *int) error {
+	want, prefix := 4, "YMM"
+	if rec.XMM {
+		want, prefix = 2, "XMM"
 	}
-	for i, w := range q {
-		if len(w) != 16 {
-			return bad("a word has the wrong width")
+	if len(one) != 6+want*17-1 || one[:3] != prefix || one[5] != '=' {
+		return r.bad(text, fmt.Sprintf("want %snn= and %d 64-bit words", prefix, want))
+	}
+	if *vec >= 16 {
+		return r.bad(text, "more than 16 vector registers")
+	}
+	n := int(one[3]-'0')*10 + int(one[4]-'0')
+	if one[3] < '0' || one[3] > '9' || one[4] < '0' || one[4] > '9' || n != *vec {
+		return r.bad(text, fmt.Sprintf("want register %02d next", *vec))
+	}
+	words := one[6:]
+	for i := range want {
+		if i > 0 && words[17*i-1] != ' ' {
+			return r.bad(text, "words not one space apart")
 		}
-		v, err := strconv.ParseUint(w, 16, 64)
-		if err != nil {
-			return bad("bad hex in a vector word")
+		v, ok := parseHex(words[17*i : 17*i+16])
+		if !ok {
+			return r.bad(text, "bad hex in a vector word")
 		}
-		lane := len(q) - 1 - i
+		lane := want - 1 - i
 		for b := range 8 {
 			rec.YMM[n][8*lane+b] = byte(v >> (8 * b))
 		}
@@ -403,7 +481,16 @@ var recordPrefixes = []string{"RAX=", "RSI=", "R8 =", "R12=", "RIP=", "FCW=", "F
 // something else QEMU writes to the same file (the page log, say). It
 // looks only at the prefix: the Reader checks the rest.
 func IsLine(line []byte) bool {
-	s := string(line[:min(len(line), 5)])
+	if len(line) < 3 {
+		return false
+	}
+	// Every prefix starts with one of these letters; only then compare.
+	switch line[0] {
+	case 'R', 'F', 'Y', 'X', 'E', 'C', 'S', 'D', 'G', 'L', 'T', 'I':
+	default:
+		return false
+	}
+	s := unsafe.String(&line[0], min(len(line), 5))
 	for _, group := range [][]string{recordPrefixes, segPrefixes[:], ignoredPrefixes} {
 		for _, p := range group {
 			if strings.HasPrefix(s, p) {
@@ -412,4 +499,30 @@ func IsLine(line []byte) bool {
 		}
 	}
 	return false
+}
+
+// split splits s at runs of spaces into dst's room, like strings.Fields
+// without allocating. It returns one more field than dst holds when s has
+// more, which callers reject as a wrong count.
+func split(s string, dst []string) []string {
+	n := 0
+	for i := 0; i < len(s); {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+			j++
+		}
+		if n == len(dst)-1 {
+			return dst[:n+1] // too many: the caller rejects the count
+		}
+		dst[n] = s[i:j]
+		n++
+		i = j
+	}
+	return dst[:n]
 }

@@ -113,6 +113,33 @@ func TestRealLog(t *testing.T) {
 	}
 }
 
+// TestRealLogXMM reads the log of a CPU model without AVX, where QEMU
+// prints two XMM registers per line.
+func TestRealLogXMM(t *testing.T) {
+	const sse = `
+	.globl _start
+_start:
+	pcmpeqd	%xmm3, %xmm3
+	jmp	1f
+1:	mov	$60, %eax
+	xor	%edi, %edi
+	syscall
+`
+	recs := readAll(t, qemuLog(t, sse, "-cpu", "qemu64"))
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want 2", len(recs))
+	}
+	last := recs[len(recs)-1]
+	if !last.XMM {
+		t.Error("XMM not set for a log without YMM lines")
+	}
+	var want [32]byte
+	copy(want[:16], bytes.Repeat([]byte{0xff}, 16))
+	if last.YMM[3] != want || last.YMM[2] != [32]byte{} {
+		t.Errorf("xmm3 = % x, xmm2 = % x", last.YMM[3], last.YMM[2])
+	}
+}
+
 func TestCheck(t *testing.T) {
 	if err := Check(bytes.NewReader(qemuLog(t, x87Program))); err != nil {
 		t.Errorf("Check on QEMU 7.2's log: %v", err)

@@ -13,6 +13,11 @@ comp:	.skip	HALF			# 1 = composite
 
 	PUTNUM
 
+	# The sieve has pages of its own, apart from putnum's write system
+	# call: QEMU 7.2 translates the page of a breakpoint one instruction
+	# per block, and block mode stops QEMU with one at that call.
+	.text
+	.balign	4096
 	START
 	movb	$1, comp(%rip)		# 1 is not prime
 	movl	$1, %ebx		# i: the odd number 2i + 1
