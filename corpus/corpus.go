@@ -493,6 +493,9 @@ func (e *Entry) set(key, value string) error {
 			e.Block = &BlockExpectation{}
 		}
 	case "block.register":
+		if value == "" || strings.ContainsAny(value, " \t") {
+			return fmt.Errorf("%q is not a register name", value)
+		}
 		if e.Block == nil {
 			e.Block = &BlockExpectation{}
 		}
@@ -741,6 +744,12 @@ func (e Entry) Manifest() ([]byte, error) {
 	}
 	if e.ArbiterEvery {
 		kvs = append(kvs, kv{"arbiter", "every"})
+	}
+	if e.Block != nil {
+		kvs = append(kvs, kv{"block.expect", Diverge}, kv{"block.register", e.Block.Register})
+		if e.Block.Verdict != "" {
+			kvs = append(kvs, kv{"block.verdict", e.Block.Verdict})
+		}
 	}
 	for _, f := range kvs {
 		if err := put(f.key, f.value); err != nil {
