@@ -62,6 +62,9 @@ type windowEnd struct {
 	steps uint64 // instructions in the window before it
 	bp    bool   // stop the reference with a breakpoint at pc
 	cut   bool   // the window ends at the step limit, not at an instruction
+	// written are the pages the follower wrote running the window ahead,
+	// besides those it had written before (fastForward drops them).
+	written []uint64
 }
 
 // Window sizes. A window runs to the next instruction the follower does
@@ -136,16 +139,25 @@ func (r *run) scout(ctx context.Context) (windowEnd, error) {
 		}
 		end.steps++
 	}
+	end.written = r.fol.DirtyPages()
 	if err := r.cp.Rollback(ctx); err != nil {
 		return windowEnd{}, fmt.Errorf("follower rollback: %w", err)
 	}
 	return end, nil
 }
 
+// Window is the part of a run Config.Window compares, in system calls.
+type Window struct {
+	From, To uint64
+}
+
 // window runs one window in block mode: the reference runs freely from
 // here to the window's end while the follower replays it, compared at
 // every block boundary. It reports whether the run has ended.
 func (r *run) window(ctx context.Context) (bool, error) {
+	if w := r.cfg.Window; w != nil && r.res.Syscalls < w.From {
+		return r.fastForward(ctx)
+	}
 	end, err := r.scout(ctx)
 	if err != nil {
 		return false, err
@@ -497,4 +509,53 @@ func (r *run) setupBlocks() error {
 	r.blockRef, r.blockCmp = r.layout.NewSnapshot(), r.layout.NewSnapshot()
 	r.res.Mode = "block"
 	return nil
+}
+
+// fastForward runs the next window without comparing it: before
+// Config.Window's start. The follower scouts it for its end, the reference
+// runs there, and the follower takes the reference's state; the
+// instruction at the window's end is stepped, as always, and counted as
+// skipped too.
+func (r *run) fastForward(ctx context.Context) (bool, error) {
+	before := r.res.Steps
+	defer func() {
+		r.res.Skipped += r.res.Steps - before
+		r.res.Steps = before
+	}()
+	end, err := r.scout(ctx)
+	if err != nil {
+		return false, err
+	}
+	if end.steps == 0 {
+		return r.step(ctx)
+	}
+	until := uint64(0)
+	if end.bp {
+		until = end.pc
+	}
+	stop, err := r.replayRun(ctx, until)
+	if err != nil {
+		return false, err
+	}
+	r.record(opRun, until, stop)
+	switch stop.Kind {
+	case machine.Exited, machine.Killed:
+		return false, fmt.Errorf("harness: the program ended before its %d-th system call, where the window starts", r.cfg.Window.From)
+	case machine.Signalled:
+		s := stop
+		r.preStop = &s
+	}
+	r.res.Steps += end.steps
+	if err := r.fol.Adopt(r.ref.Registers()); err != nil {
+		return false, fmt.Errorf("follower adopting the reference's state: %w", err)
+	}
+	if err := r.fol.SetMap(r.ref.Map()); err != nil {
+		return false, fmt.Errorf("follower adopting memory map: %w", err)
+	}
+	// The reference wrote what the follower wrote scouting (the same
+	// instructions from the same state): those pages are fetched again.
+	for _, p := range end.written {
+		r.fol.Invalidate(p, p+pageSize)
+	}
+	return false, nil
 }

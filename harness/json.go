@@ -40,6 +40,7 @@ type jsonReport struct {
 	Mode              string           `json:"mode"`
 	Windows           uint64           `json:"windows,omitempty"`
 	Blocks            uint64           `json:"blocks,omitempty"`
+	Split             []jsonSplitPart  `json:"split,omitempty"`
 	Divergence        *jsonDivergence  `json:"divergence"`
 	Divergences       []jsonDivergence `json:"divergences"`
 }
@@ -71,6 +72,15 @@ type jsonDivergence struct {
 	Hardware      string        `json:"hardware,omitempty"`
 	History       []jsonHistory `json:"history"`
 	Block         *jsonBlock    `json:"block,omitempty"`
+}
+
+type jsonSplitPart struct {
+	Window      string  `json:"window"`
+	FromSyscall uint64  `json:"from_syscall"`
+	ToSyscall   uint64  `json:"to_syscall"`
+	Steps       uint64  `json:"steps"`
+	Skipped     uint64  `json:"skipped"`
+	Outcome     Outcome `json:"outcome"`
 }
 
 type jsonBlock struct {
@@ -125,6 +135,10 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	}
 	j.Pairing = res.Pairing
 	j.Mode, j.Windows, j.Blocks = res.Mode, res.Windows, res.Blocks
+	for _, p := range res.Split {
+		j.Split = append(j.Split, jsonSplitPart{Window: fmt.Sprintf("%d/%d", p.Index+1, p.Of), FromSyscall: p.FromSyscall,
+			ToSyscall: p.ToSyscall, Steps: p.Steps, Skipped: p.Skipped, Outcome: p.Outcome})
+	}
 	if j.Mode == "" {
 		j.Mode = "step"
 	}

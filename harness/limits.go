@@ -10,6 +10,8 @@ import (
 const (
 	LimitSteps = "steps" // Config.MaxSteps
 	LimitTime  = "time"  // Config.TimeLimit
+	// LimitWindow: the run reached the end of its Config.Window.
+	LimitWindow = "window"
 )
 
 // errTimeLimit is the cause of the context of a run that reached

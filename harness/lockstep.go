@@ -70,6 +70,12 @@ type Config struct {
 	// cpuid...) and those it is known to get wrong are still compared
 	// stepped, with the judge.
 	Blocks bool
+	// Window, in block mode, compares only part of the run: the
+	// reference runs freely (not compared) through From system calls, then
+	// the run is compared until To system calls have been made (0: to the
+	// end), and ends with Result.LimitReached LimitWindow. Windows that
+	// split a run at system calls can be checked by separate workers.
+	Window *Window
 	// History is how many past instructions a report shows (default 16).
 	History int
 	// Progress, if set, is called about every ProgressEvery with the run
@@ -161,6 +167,10 @@ func Run(ctx context.Context, cfg Config) *Result {
 	if cfg.MaxDivergences <= 0 {
 		r.cfg.MaxDivergences = 10
 	}
+	if cfg.Window != nil {
+		w := *cfg.Window
+		r.res.Window = &w
+	}
 	if cfg.History <= 0 {
 		r.cfg.History = 16
 	}
@@ -223,6 +233,10 @@ func (r *run) loop(ctx context.Context) error {
 		done, err := next(ctx)
 		if err != nil {
 			return fmt.Errorf("step %d: %w", r.res.Steps, err)
+		}
+		if w := r.cfg.Window; !done && w != nil && w.To > 0 && r.res.Syscalls >= w.To && !r.stopForDivergences() {
+			r.limitReached(LimitWindow)
+			return nil
 		}
 		if done || r.stopForDivergences() {
 			return nil

@@ -280,6 +280,13 @@ func (res *Result) WriteText(w io.Writer, layout *machine.Layout, st Style) {
 	if res.Mode != "" {
 		p(", %s mode (%d windows, %d block boundaries)", res.Mode, res.Windows, res.Blocks)
 	}
+	for _, sp := range res.Split {
+		to := fmt.Sprint(sp.ToSyscall)
+		if sp.ToSyscall == 0 {
+			to = "the end"
+		}
+		p("\n  part %d/%d: after system call %d to %s: %d instructions (%d before it), %s", sp.Index+1, sp.Of, sp.FromSyscall, to, sp.Steps, sp.Skipped, sp.Outcome)
+	}
 	if res.Signals > 0 {
 		p(", %d signals delivered", res.Signals)
 	}

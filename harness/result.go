@@ -103,6 +103,10 @@ type Result struct {
 	Mode    string
 	Windows uint64
 	Blocks  uint64
+	// Window is the part of the run compared (Config.Window), and Split
+	// the parts of a run checked in parts (session.RunWindows).
+	Window *Window
+	Split  []SplitPart
 	// Pairing is set when the follower is an emulator under test rather
 	// than the oracle (see Pairing).
 	Pairing *Pairing
@@ -193,4 +197,15 @@ type Page struct {
 	Addr uint64
 	Perm machine.Perm
 	Data []byte
+}
+
+// SplitPart is one part of a run checked in parts: the system calls it
+// covers (from the FromSyscall-th exclusive to the ToSyscall-th inclusive;
+// 0: to the end), the instructions it compared and skipped before its
+// start, and how it ended.
+type SplitPart struct {
+	Index, Of              int
+	FromSyscall, ToSyscall uint64
+	Steps, Skipped         uint64
+	Outcome                Outcome
 }

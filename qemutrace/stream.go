@@ -1,12 +1,14 @@
 package qemutrace
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -15,6 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"lockstep/internal/launch"
 	"lockstep/machine"
 	"lockstep/qemutrace/cpulog"
 	"lockstep/rsp"
@@ -82,6 +85,7 @@ type stream struct {
 	err   error  // guarded by mu: why the reader ended
 
 	rc    syscall.RawConn
+	blind atomic.Bool   // drop CPU records unparsed (RunTo)
 	idle  atomic.Bool   // the reader waits on the FIFO with everything read handled
 	wakes atomic.Uint64 // the reader's reads of the FIFO
 }
@@ -116,6 +120,9 @@ func (d *demux) Read(p []byte) (int, error) {
 			line := d.buf[d.start : d.start+i+1]
 			d.start += i + 1
 			if cpulog.IsLine(line) {
+				if d.s.blind.Load() {
+					continue // switched only at stops, between records
+				}
 				d.out = line
 				break
 			}
@@ -686,4 +693,85 @@ func (t *Tracer) Restart(ctx context.Context) error {
 	}
 	*t = *nt
 	return nil
+}
+
+// RunTo runs QEMU freely to until (a breakpoint; 0 for none) without
+// comparing: its blocks are dropped unparsed. It returns the stop, as Wait.
+func (t *Tracer) RunTo(ctx context.Context, until uint64) (machine.Stop, error) {
+	if t.stream == nil {
+		return machine.Stop{}, errors.New("qemutrace: RunTo needs QEMU started in block or insn mode")
+	}
+	if err := t.stream.discard(ctx); err != nil {
+		return machine.Stop{}, err
+	}
+	t.stream.blind.Store(true)
+	defer t.stream.blind.Store(false)
+	if err := t.Resume(ctx, until); err != nil {
+		return machine.Stop{}, err
+	}
+	snap := t.layout.NewSnapshot()
+	for {
+		ok, err := t.NextBlock(ctx, snap)
+		if err != nil {
+			return machine.Stop{}, err
+		}
+		if !ok {
+			break
+		}
+	}
+	return t.Wait(ctx)
+}
+
+// straceLine is a system call in QEMU's strace log: "PID name(...".
+var straceLine = regexp.MustCompile(`^[0-9]+ ([a-z_0-9]+\(|Unknown syscall)`)
+
+// CountSyscalls runs the program once under QEMU, freely and without the
+// gdbstub, with its strace log on (-d strace), and counts the system calls
+// it makes: how windows split a run. The guest's output is discarded.
+func CountSyscalls(ctx context.Context, cfg Config) (uint64, error) {
+	qemu := cfg.QEMU
+	if qemu == "" {
+		qemu = "qemu-x86_64"
+	}
+	if err := launch.CheckProgram(cfg.Program); err != nil {
+		return 0, fmt.Errorf("qemutrace: %w", err)
+	}
+	dir, err := launch.PrivateDir(cfg.TempDir, "lockstep-count-")
+	if err != nil {
+		return 0, fmt.Errorf("qemutrace: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	logPath := dir + "/strace.log"
+	args := []string{"-d", "strace", "-D", logPath}
+	if cfg.CPU != "" {
+		args = append(args, "-cpu", cfg.CPU)
+	}
+	args = append(append(append(args, cfg.ExtraArgs...), cfg.Program), cfg.Args...)
+	p, err := launch.Start("QEMU", launch.Spec{Path: qemu, Args: args, Env: cfg.Env, Dir: cfg.Dir})
+	if err != nil {
+		return 0, fmt.Errorf("qemutrace: %w", err)
+	}
+	defer p.Close()
+	select {
+	case <-p.Done():
+	case <-ctx.Done():
+		return 0, fmt.Errorf("qemutrace: counting system calls: %w", ctx.Err())
+	}
+	f, err := os.Open(logPath)
+	if err != nil {
+		return 0, fmt.Errorf("qemutrace: strace log: %w", err)
+	}
+	defer f.Close()
+	var n uint64
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if straceLine.Match(sc.Bytes()) {
+			n++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, fmt.Errorf("qemutrace: strace log: %w", err)
+	}
+	return n, nil
 }

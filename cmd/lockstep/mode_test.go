@@ -79,3 +79,35 @@ func TestModes(t *testing.T) {
 		t.Errorf("--mode fast: exit %d, %s", code, errs)
 	}
 }
+
+// TestWindowFlags: -j and --window through the CLI, and their bad uses.
+func TestWindowFlags(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	agree := testprog.Build(t, "../../examples/agree.S")
+	code, rep, errs := runJSON(t, "--mode", "block", "-j", "2", "--", agree)
+	if code != exitAgree || rep["steps"] != 54.0 {
+		t.Fatalf("-j 2: exit %d, %v instructions (%v) %s", code, rep["steps"], rep["error"], errs)
+	}
+	split, _ := rep["split"].([]any)
+	if len(split) != 2 || split[1].(map[string]any)["window"] != "2/2" {
+		t.Errorf("split %v, want two parts", rep["split"])
+	}
+	code, rep, _ = runJSON(t, "--mode", "block", "--window", "2/2", "--", agree)
+	if code != exitAgree || rep["skipped"] == nil || rep["steps"].(float64) >= 54 {
+		t.Errorf("--window 2/2: exit %d, %v instructions after %v", code, rep["steps"], rep["skipped"])
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--window", "0/3"}, "want I/N with 1 <= I <= N"},
+		{[]string{"-j", "2"}, "windows need --mode block or insn"},
+		{[]string{"--mode", "block", "-j", "2", "--window", "1/2"}, "-j and --window do not go together"},
+	} {
+		code, _, errs := lockstep(t, append(append([]string{"run"}, tt.args...), "--", agree)...)
+		if code != exitError || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: exit %d, %s; want 2 and %q", tt.args, code, errs, tt.want)
+		}
+	}
+}

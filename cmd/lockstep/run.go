@@ -105,7 +105,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	q.register(fs)
 	var h harnessFlags
 	h.register(fs, 100_000_000)
-	var testSpec, testLayout string
+	var testSpec, testLayout, window string
+	var jobs int
+	fs.IntVar(&jobs, "j", 1, "with --mode block or insn: check the run in `N` parts cut at system calls, N at once")
+	fs.StringVar(&window, "window", "", "with --mode block or insn: check only part `I/N` of the run (parts cut at system calls; for a CI matrix)")
 	fs.StringVar(&testSpec, "test", "", "an emulator under test, stepped beside QEMU: valgrind, unix:PATH, HOST:PORT, pipe:CMD, or a command `template` with {sock} or {port}, {prog} and {args}")
 	fs.StringVar(&testLayout, "test-layout", "", "register layout `file` for a --test stub without a target description (NAME BITS per line, in 'g' order)")
 	prog, pargs, ok := parseProgram(fs, args, stderr)
@@ -139,9 +142,21 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		QEMU: q.qemu, CPU: q.cpu, Harness: hcfg, Arbiter: h.arbiterMode(), Mode: mode,
 	}
 	var rep *session.Report
-	if testSpec != "" {
+	switch {
+	case window != "" && jobs > 1:
+		err = fmt.Errorf("-j and --window do not go together")
+	case window != "":
+		var sp session.Split
+		if sp, err = session.ParseWindow(window); err == nil {
+			rep, err = session.RunWindows(ctx, opts, sp)
+		} else {
+			err = fmt.Errorf("--window %w", err)
+		}
+	case jobs > 1:
+		rep, err = session.RunWindows(ctx, opts, session.Split{N: jobs, Only: -1, Jobs: jobs})
+	case testSpec != "":
 		rep, err = runTest(ctx, opts, testSpec, testLayout)
-	} else {
+	default:
 		rep, err = session.Run(ctx, opts)
 	}
 	if progress {
