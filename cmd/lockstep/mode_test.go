@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -109,5 +112,27 @@ func TestWindowFlags(t *testing.T) {
 		if code != exitError || !strings.Contains(errs, tt.want) {
 			t.Errorf("%v: exit %d, %s; want 2 and %q", tt.args, code, errs, tt.want)
 		}
+	}
+}
+
+// TestBlockModeRefusesOtherLogs: a QEMU whose CPU log lacks lines block
+// mode reads (here -d without fpu, so no x87 or vector lines) is refused
+// with a message naming what is missing, exit status 2, nothing left.
+func TestBlockModeRefusesOtherLogs(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	real, err := exec.LookPath("qemu-x86_64")
+	if err != nil {
+		t.Skip("no qemu-x86_64")
+	}
+	wrapper := filepath.Join(t.TempDir(), "qemu-nofpu")
+	script := "#!/bin/sh\nfor a; do [ \"$a\" = page,cpu,fpu,nochain ] && a=page,cpu,nochain; set -- \"$@\" \"$a\"; shift; done\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, rep, _ := runJSON(t, "--mode", "block", "--qemu", wrapper, "--", testprog.Build(t, "../../examples/agree.S"))
+	msg, _ := rep["error"].(string)
+	if code != exitError || !strings.Contains(msg, "not the format lockstep reads") || !strings.Contains(msg, "FCW") {
+		t.Errorf("exit %d, error %q; want 2 and the missing FCW line named", code, msg)
 	}
 }
