@@ -417,18 +417,8 @@ func (r *run) compareBlock(ctx context.Context, s *machine.Snapshot, logged bool
 			diffs = append(diffs, i)
 		}
 	}
-	first := diffs[0]
-	d := &Divergence{Kind: KindRegister, Register: r.layout.Regs[first].Name,
-		Reference: slices.Clone(refS.Reg(first)), Follower: slices.Clone(r.folRegs.Reg(first))}
-	if first == r.flagsIx {
-		d.Kind = KindFlags
-		d.FlagBits = FlagBits(le(d.Reference) ^ le(d.Follower))
-	}
-	for _, i := range diffs[1:] {
-		d.Others = append(d.Others, r.layout.Regs[i].Name)
-	}
-	d.Diff = snapshotDiff(refS, r.folRegs)
-	return d, false, nil
+	d := r.registerDivergence(refS, diffs)
+	return &d, false, nil
 }
 
 // blockUndefined is the union of the flags the instructions since the

@@ -696,6 +696,21 @@ func (r *run) compareRegisters(ctx context.Context, pc uint64, writes []Write) e
 			return r.fol.Adopt(refS)
 		}
 	}
+	d := r.registerDivergence(refS, diffs)
+	if r.judge(ctx, &d, pc, writes) {
+		r.corrected = true
+		return r.fol.Adopt(refS)
+	}
+	r.diverge(ctx, d, pc)
+	if r.cfg.KeepGoing {
+		return r.fol.Adopt(refS)
+	}
+	return nil
+}
+
+// registerDivergence describes the registers that differ between refS and
+// the follower's registers (r.folRegs), by layout index, first first.
+func (r *run) registerDivergence(refS *machine.Snapshot, diffs []int) Divergence {
 	first := diffs[0]
 	d := Divergence{Kind: KindRegister, Register: r.layout.Regs[first].Name,
 		Reference: slices.Clone(refS.Reg(first)), Follower: slices.Clone(r.folRegs.Reg(first))}
@@ -707,15 +722,7 @@ func (r *run) compareRegisters(ctx context.Context, pc uint64, writes []Write) e
 		d.Others = append(d.Others, r.layout.Regs[i].Name)
 	}
 	d.Diff = snapshotDiff(refS, r.folRegs)
-	if r.judge(ctx, &d, pc, writes) {
-		r.corrected = true
-		return r.fol.Adopt(refS)
-	}
-	r.diverge(ctx, d, pc)
-	if r.cfg.KeepGoing {
-		return r.fol.Adopt(refS)
-	}
-	return nil
+	return d
 }
 
 // compareWrites reads back from the reference every range the follower

@@ -75,14 +75,7 @@ func (t *Tracer) Deliver(ctx context.Context) (machine.Stop, error) {
 		return machine.Stop{}, fmt.Errorf("qemutrace: deliver %s: %w", machine.SignalName(sig), err)
 	}
 	out := machine.Stop{PC: t.PC(), Signal: sig}
-	switch stop.Kind {
-	case rsp.StopExited:
-		t.ended = true
-		out.Kind, out.ExitStatus = machine.Exited, stop.ExitStatus
-		return out, nil
-	case rsp.StopTerminated:
-		t.ended = true
-		out.Kind, out.Signal = machine.Killed, linuxSignal(stop.Signal)
+	if t.ending(stop, &out) {
 		return out, nil
 	}
 	if err := t.conn.RemoveBreakpoint(ctx, a.handler, 1); err != nil {
@@ -101,4 +94,20 @@ func (t *Tracer) Deliver(ctx context.Context) (machine.Stop, error) {
 	out.Kind, out.PC = machine.Delivered, t.PC()
 	t.last = out
 	return out, nil
+}
+
+// ending fills out for a stop that ends the guest (it exited or was
+// killed) and reports whether it was one.
+func (t *Tracer) ending(stop rsp.Stop, out *machine.Stop) bool {
+	switch stop.Kind {
+	case rsp.StopExited:
+		t.ended = true
+		out.Kind, out.ExitStatus = machine.Exited, stop.ExitStatus
+		return true
+	case rsp.StopTerminated:
+		t.ended = true
+		out.Kind, out.Signal = machine.Killed, linuxSignal(stop.Signal)
+		return true
+	}
+	return false
 }

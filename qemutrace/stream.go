@@ -544,14 +544,7 @@ func (t *Tracer) Wait(ctx context.Context) (machine.Stop, error) {
 	}
 	stop := res.stop
 	var out machine.Stop
-	switch stop.Kind {
-	case rsp.StopExited:
-		t.ended = true
-		out.Kind, out.ExitStatus = machine.Exited, stop.ExitStatus
-		return out, nil
-	case rsp.StopTerminated:
-		t.ended = true
-		out.Kind, out.Signal = machine.Killed, linuxSignal(stop.Signal)
+	if t.ending(stop, &out) {
 		return out, nil
 	}
 	if run.until != 0 {

@@ -35,14 +35,7 @@ func TestStreamBlocks(t *testing.T) {
 			snap := tr.Layout().NewSnapshot()
 			rcx := tr.Layout().Index("rcx")
 			var pcs []uint64
-			for {
-				ok, err := tr.NextBlock(ctx(t), snap)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !ok {
-					break
-				}
+			for nextBlock(t, tr, snap) {
 				pc, _ := snap.Uint64("rip")
 				pcs = append(pcs, pc)
 				if pc == sym("after_loop") && le64(snap.Reg(rcx)) != 0 {
@@ -70,14 +63,7 @@ func TestStreamBlocks(t *testing.T) {
 			if err := tr.Resume(ctx(t), 0); err != nil {
 				t.Fatal(err)
 			}
-			for {
-				ok, err := tr.NextBlock(ctx(t), snap)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !ok {
-					break
-				}
+			for nextBlock(t, tr, snap) {
 			}
 			stop, err = tr.Wait(ctx(t))
 			if err != nil || stop.Kind != machine.Exited || stop.ExitStatus != 7 {
@@ -104,14 +90,7 @@ func TestStreamBlocksWhole(t *testing.T) {
 			}
 			snap := tr.Layout().NewSnapshot()
 			loop := 0
-			for {
-				ok, err := tr.NextBlock(ctx(t), snap)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !ok {
-					break
-				}
+			for nextBlock(t, tr, snap) {
 				if pc, _ := snap.Uint64("rip"); pc == sym("loop") {
 					loop++
 				}
@@ -182,4 +161,15 @@ func TestStreamFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nextBlock takes the next block of a free run into snap, failing the test
+// on an error; false once QEMU has stopped.
+func nextBlock(t *testing.T, tr *Tracer, snap *machine.Snapshot) bool {
+	t.Helper()
+	ok, err := tr.NextBlock(ctx(t), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
 }
