@@ -32,7 +32,8 @@ test-long: deps
 
 # The main job on bundled examples: a program that agrees to the end, a
 # known bug of the oracle (Unicorn 2.0.1's PDEP) that the host CPU corrects,
-# and a real bug of QEMU 7.2 (BLSI's carry flag), judged by the host CPU.
+# and a real bug of QEMU 7.2 (BLSI's carry flag), judged by the host CPU,
+# single-stepped and in block mode.
 demo: build
 	@echo "== lockstep run examples/agree.S (expect: agree)"
 	gcc -nostdlib -static -o bin/agree examples/agree.S
@@ -43,9 +44,11 @@ demo: build
 	@echo "== lockstep run examples/blsi.S (expect: divergence in CF, verdict reference-wrong: QEMU 7.2's BLSI bug)"
 	gcc -nostdlib -static -o bin/blsi examples/blsi.S
 	$(BIN) run -- bin/blsi; test $$? -eq 1
+	@echo "== lockstep run --mode block examples/blsi.S (expect: QEMU runs freely; the divergence is found at a block boundary and localized to blsi)"
+	$(BIN) run --mode block -- bin/blsi; test $$? -eq 1
 
 bench: deps
-	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./harness ./session ./oracle ./rsp ./minimize
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./qemutrace ./qemutrace/cpulog ./harness ./session ./oracle ./rsp ./minimize
 	$(GO) test -run='^$$' -bench=Verdict -benchtime=2000x ./native
 
 # A short bounded run of every fuzz target.
