@@ -107,6 +107,7 @@ func TestWindowFlags(t *testing.T) {
 		{[]string{"--window", "0/3"}, "want I/N with 1 <= I <= N"},
 		{[]string{"-j", "2"}, "windows need --mode block or insn"},
 		{[]string{"--mode", "block", "-j", "2", "--window", "1/2"}, "-j and --window do not go together"},
+		{[]string{"--mode", "block", "--test", "valgrind"}, "--mode block applies only to QEMU against the oracle"},
 	} {
 		code, _, errs := lockstep(t, append(append([]string{"run"}, tt.args...), "--", agree)...)
 		if code != exitError || !strings.Contains(errs, tt.want) {

@@ -145,6 +145,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case window != "" && jobs > 1:
 		err = fmt.Errorf("-j and --window do not go together")
+	case testSpec != "" && mode != session.StepMode:
+		err = fmt.Errorf("--test steps both emulators over their gdbstubs: --mode %s applies only to QEMU against the oracle", mode)
 	case window != "":
 		var sp session.Split
 		if sp, err = session.ParseWindow(window); err == nil {
