@@ -501,6 +501,26 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 	if rs.Kind != machine.Stepped {
 		return r.refEnded(ctx, fs, rs), nil
 	}
+	if !rs.Repeat && !fs.Repeat && le(r.ref.Registers().Reg(r.pcIx)) == fs.PC {
+		// QEMU's stub can end a step without running the instruction
+		// when a signal reaches the program during it (the signal is
+		// then pending). Unless the instruction jumps to itself, step
+		// again: that runs it, or stops for the signal.
+		if err := r.fol.Registers(r.folRegs); err != nil {
+			return false, fmt.Errorf("follower registers: %w", err)
+		}
+		if le(r.folRegs.Reg(r.pcIx)) != fs.PC {
+			if rs, err = r.refStep(ctx); err != nil {
+				return false, err
+			}
+			if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+				return r.asyncSignal(ctx, fs, rs)
+			}
+			if rs.Kind != machine.Stepped {
+				return r.refEnded(ctx, fs, rs), nil
+			}
+		}
+	}
 	writes := fs.Writes
 	// Align rep string instructions when the sides count iterations
 	// differently: run the finer-grained side to the end of the instruction.
