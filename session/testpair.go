@@ -29,6 +29,9 @@ type TestOptions struct {
 	Layout *machine.Layout
 	// TestStdout receives the test's guest output; nil discards.
 	TestStdout io.Writer
+	// TestStdin is the test's guest input (Stdin is QEMU's; the two sides
+	// read their own); nil means /dev/null.
+	TestStdin io.Reader
 }
 
 // ErrRefused is wrapped when neither documented rule for the differences
@@ -62,7 +65,7 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	}
 	defer tr.Close()
 	tg, err := gdbtarget.Start(ctx, gdbtarget.Config{Spec: opts.Test, Program: opts.Program, Args: opts.Args,
-		Env: opts.Env, Dir: opts.Dir, Stdout: opts.TestStdout, Layout: opts.Layout, TempDir: opts.TempDir})
+		Env: opts.Env, Dir: opts.Dir, Stdin: opts.TestStdin, Stdout: opts.TestStdout, Layout: opts.Layout, TempDir: opts.TempDir})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +134,7 @@ func (c corr) String() string {
 // pointerRegs are the registers whose values are translated between the
 // two sides' address spaces.
 var pointerRegs = []string{"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base"}
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base", "rip"}
 
 // natureSyscalls are system calls whose results differ by nature between
 // two runs: the test takes the reference's result.
@@ -153,11 +156,15 @@ type testFollower struct {
 	ix     []int    // reference register index -> test index, -1
 	fixed  []uint64 // per reference register: bits taken from the reference
 	ptr    []bool   // per reference register: translated
-	corrs  []corr
-	notMod map[string]string
-	impr   []harness.ImpreciseBits
-	synced map[string]int
-	pair   *harness.Pairing
+	// stK is the reference index of physical x87 register K when the
+	// test's stub numbers st0-st7 from the stack top (gdbserver), else -1.
+	stK       []int
+	stackRelX bool
+	corrs     []corr
+	notMod    map[string]string
+	impr      []harness.ImpreciseBits
+	synced    map[string]int
+	pair      *harness.Pairing
 
 	scratch   *machine.Snapshot // the test's layout
 	before    []byte            // the test's registers before the last step
@@ -170,6 +177,7 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 	f := &testFollower{ctx: context.WithoutCancel(ctx), t: t, ref: ref, rl: ref.Layout(), tl: t.Layout(),
 		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1}
 	f.scratch = f.tl.NewSnapshot()
+	f.stackRelX = t.X87StackRelative()
 	refRegs := ref.Registers()
 	rpc, _ := refRegs.Uint64("rip")
 	if tpc := t.PC(); tpc != rpc {
@@ -185,6 +193,11 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 		}
 		f.ix = append(f.ix, j)
 		f.ptr = append(f.ptr, slices.Contains(pointerRegs, r.Name))
+		k := -1
+		if len(r.Name) == 3 && strings.HasPrefix(r.Name, "st") && r.Name[2] >= '0' && r.Name[2] <= '7' {
+			k = int(r.Name[2] - '0')
+		}
+		f.stK = append(f.stK, k)
 		if j < 0 {
 			f.notMod[r.Name] = "not in the test's register layout"
 		} else {
@@ -192,6 +205,11 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 		}
 	}
 	f.fixed = make([]uint64, len(f.rl.Regs))
+	if i := f.rl.Index("eflags"); i >= 0 && f.ix[i] >= 0 {
+		f.fixed[i] = trapFlag
+		f.impr = append(f.impr, harness.ImpreciseBits{Register: "eflags", Mask: trapFlag,
+			Reason: "TF: a stub single-stepping with ptrace may show the stepper's trap flag"})
+	}
 	for j, r := range f.tl.Regs {
 		if !used[j] {
 			pair.TestOnly = append(pair.TestOnly, r.Name)
@@ -246,7 +264,7 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 			f.ix[i] = -1
 			continue
 		}
-		f.fixed[i] = mask
+		f.fixed[i] |= mask
 		if r.Name != "eflags" {
 			f.notMod[r.Name] = fmt.Sprintf("the test's stub reports %s at entry where the reference has %s", hexLE(b), hexLE(a))
 			continue
@@ -271,7 +289,7 @@ func hexLE(b []byte) string {
 // testValue is reference register i's value on the test, in the
 // reference's address space (without fixed bits).
 func (f *testFollower) testValue(i int) []byte {
-	src := f.t.Registers().Reg(f.ix[i])
+	src := f.t.Registers().Reg(f.testIndex(i, f.t.Registers()))
 	out := make([]byte, f.rl.Regs[i].Size())
 	copy(out, src)
 	if f.ptr[i] && len(out) == 8 {
@@ -281,19 +299,33 @@ func (f *testFollower) testValue(i int) []byte {
 	return out
 }
 
+// testIndex is the test's register index for reference register i. The
+// reference (QEMU 7.2's stub) shows the physical x87 registers R0-R7 as
+// st0-st7; a stub that numbers them from the stack top (GDB's convention,
+// gdbserver's) shows R(K) as st((K-TOP) mod 8), TOP from fstat (of snap).
+func (f *testFollower) testIndex(i int, snap *machine.Snapshot) int {
+	j := f.ix[i]
+	if !f.stackRelX || f.stK[i] < 0 || j < 0 {
+		return j
+	}
+	fstat, _ := snap.Uint64("fstat")
+	top := int(fstat>>11) & 7
+	return f.tl.Index(fmt.Sprintf("st%d", (f.stK[i]-top)&7))
+}
+
 func (f *testFollower) toRef(v uint64) uint64 {
-	for _, c := range f.corrs {
-		if v >= c.test && v-c.test < c.n {
-			return v - c.test + c.ref
-		}
+	if c, ok := f.corrOf(v); ok {
+		return v - c.test + c.ref
 	}
 	return v
 }
 
 func (f *testFollower) toTest(v uint64) uint64 {
-	for _, c := range f.corrs {
-		if v >= c.ref && v-c.ref < c.n {
-			return v - c.ref + c.test
+	for _, end := range []bool{false, true} {
+		for _, c := range f.corrs {
+			if v >= c.ref && (v-c.ref < c.n || end && v-c.ref == c.n) {
+				return v - c.ref + c.test
+			}
 		}
 	}
 	return v
@@ -318,8 +350,9 @@ func putLE(b []byte, v uint64) {
 // results (Sync), and the memory the instruction's operands name is read
 // before and after, for the harness to compare.
 func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
-	pc := f.t.PC()
-	code := f.code(ctx, pc)
+	tpc := f.t.PC()
+	pc := f.toRef(tpc) // code in an mmap'd region runs at another address
+	code := f.code(ctx, tpc)
 	inst, derr := x86asm.Decode(code, 64)
 	f.before = append(f.before[:0], f.t.Registers().Regs...)
 	f.syscallNr = -1
@@ -360,6 +393,11 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	if err != nil {
 		return harness.FollowStep{}, err
 	}
+	if derr == nil && (inst.Op == x86asm.PUSHF || inst.Op == x86asm.PUSHFQ) && st.Kind == machine.Stepped {
+		if err := f.clearStepTrap(ctx); err != nil {
+			return harness.FollowStep{}, err
+		}
+	}
 	switch st.Kind {
 	case machine.Signalled:
 		return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal}, nil
@@ -381,6 +419,31 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		f.writes = append(f.writes, harness.Write{Addr: f.toRef(s.addr), Old: olds[k], New: nw})
 	}
 	return harness.FollowStep{Kind: harness.Executed, PC: pc, Repeat: st.Repeat, Writes: f.writes}, nil
+}
+
+// trapFlag is rflags' TF.
+const trapFlag = 0x100
+
+// clearStepTrap undoes what single-stepping with ptrace (gdbserver) does
+// to a PUSHF: the kernel steps with TF set, so the pushed rflags have TF
+// although the program's rflags have not. When the test's rflags before
+// the PUSHF had TF clear (the reference has not stepped yet), the pushed
+// word's TF is the stepper's: it is cleared in the test's memory.
+func (f *testFollower) clearStepTrap(ctx context.Context) error {
+	if fl, _ := f.ref.Registers().Uint64("eflags"); fl&trapFlag != 0 {
+		return nil // the reference's rflags before the PUSHF: the program's TF
+	}
+	sp, _ := f.t.Registers().Uint64("rsp")
+	var w [8]byte
+	if f.t.ReadMemory(ctx, sp, w[:]) != nil || le(w[:])&trapFlag == 0 {
+		return nil
+	}
+	putLE(w[:], le(w[:])&^trapFlag)
+	if err := f.t.WriteMemory(ctx, sp, w[:]); err != nil {
+		return fmt.Errorf("clearing the stepper's trap flag in a pushed rflags: %w", err)
+	}
+	f.synced["pushf trap flag"]++
+	return nil
 }
 
 func (f *testFollower) code(ctx context.Context, pc uint64) []byte {
@@ -451,21 +514,84 @@ func (f *testFollower) memSpans(inst x86asm.Inst, ok bool) []span {
 
 // Registers gives the test's registers in the reference's address space;
 // bits the test's stub cannot report keep the reference's value (dst
-// holds it).
+// holds the reference's registers when called). A value equal on both
+// sides as it is is not translated (data that happens to lie in a test
+// region). When the step left an address of a correspondence in a
+// register, the parity flag (and the adjust flag unless the two regions
+// agree in their low four bits) is the parity of the address's low byte:
+// it differs by nature and is taken from the reference (counted as synced
+// "address flags").
 func (f *testFollower) Registers(dst *machine.Snapshot) error {
+	addrFlags := uint64(0)
+	flagsIx := -1
 	for i := range f.rl.Regs {
 		if f.ix[i] < 0 {
 			continue
 		}
-		v := f.testValue(i)
 		d := dst.Reg(i)
+		if f.rl.Regs[i].Name == "eflags" {
+			flagsIx = i
+		}
+		if f.ptr[i] && len(d) == 8 {
+			raw := le(f.t.Registers().Reg(f.ix[i]))
+			if raw == le(d) {
+				continue
+			}
+			if c, ok := f.corrOf(raw); ok && f.rl.Regs[i].Name != "rip" && f.changed(i) {
+				addrFlags |= 0x4 // PF
+				if (c.test-c.ref)&0xf != 0 {
+					addrFlags |= 0x10 // AF
+				}
+			}
+		}
+		v := f.testValue(i)
 		if m := f.fixed[i]; m != 0 {
 			nv := le(v)&^m | le(d)&m
 			putLE(v, nv)
 		}
 		copy(d, v)
 	}
+	if addrFlags != 0 && flagsIx >= 0 && f.syscallNr < 0 {
+		d := dst.Reg(flagsIx)
+		ref := le(f.ref.Registers().Reg(flagsIx))
+		if (le(d)^ref)&addrFlags != 0 {
+			putLE(d, le(d)&^addrFlags|ref&addrFlags)
+			f.synced["address flags"]++
+			// The test goes on with the reference's flags, as after cpuid.
+			j := f.ix[flagsIx]
+			f.scratch.CopyFrom(f.t.Registers())
+			tv := le(f.scratch.Reg(j))
+			putLE(f.scratch.Reg(j), tv&^addrFlags|ref&addrFlags)
+			if err := f.t.WriteRegisters(f.ctx, f.scratch); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// corrOf is the correspondence whose test region holds v, or else ends
+// at v (a pointer one past the end, as loops compute).
+func (f *testFollower) corrOf(v uint64) (corr, bool) {
+	for _, end := range []bool{false, true} {
+		for _, c := range f.corrs {
+			if v >= c.test && (v-c.test < c.n || end && v-c.test == c.n) {
+				return c, true
+			}
+		}
+	}
+	return corr{}, false
+}
+
+// changed reports whether the last step changed reference register i on
+// the test.
+func (f *testFollower) changed(i int) bool {
+	j := f.ix[i]
+	if len(f.before) != f.tl.Size() {
+		return false
+	}
+	before := &machine.Snapshot{Layout: f.tl, Regs: f.before}
+	return !bytes.Equal(before.Reg(j), f.t.Registers().Reg(j))
 }
 
 // Adopt writes the reference's state into the test. After a system call
@@ -515,7 +641,7 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 	}
 	f.scratch.CopyFrom(f.t.Registers())
 	for i := range f.rl.Regs {
-		j := f.ix[i]
+		j := f.testIndex(i, s)
 		if j < 0 {
 			continue
 		}
@@ -544,8 +670,33 @@ func (f *testFollower) CachedPages() []uint64 { return nil }
 
 // ReadMemory reads the test's memory at the address corresponding to the
 // reference's addr.
+// Aligned 8-byte words pointing into a correspondence are shown as the
+// reference's addresses, like registers.
 func (f *testFollower) ReadMemory(addr uint64, p []byte) error {
-	return f.t.ReadMemory(f.ctx, f.toTest(addr), p)
+	if err := f.t.ReadMemory(f.ctx, f.toTest(addr), p); err != nil {
+		return err
+	}
+	if len(f.corrs) == 0 {
+		return nil
+	}
+	var ref []byte // read once, when some word may need translating
+	for k := int((8 - addr%8) % 8); k+8 <= len(p); k += 8 {
+		v := le(p[k : k+8])
+		if _, ok := f.corrOf(v); !ok {
+			continue
+		}
+		if ref == nil {
+			ref = make([]byte, len(p))
+			if f.ref.ReadMemory(f.ctx, addr, ref) != nil {
+				clear(ref)
+			}
+		}
+		// Data equal on both sides as it is stays as it is.
+		if le(ref[k:k+8]) != v {
+			putLE(p[k:k+8], f.toRef(v))
+		}
+	}
+	return nil
 }
 
 func (f *testFollower) NotModelled() map[string]string     { return copyReasons(f.notMod) }
