@@ -373,6 +373,40 @@ func (t *Target) Step(ctx context.Context) (machine.Stop, error) {
 	if err != nil {
 		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: step at %#x: %w", pc, err))
 	}
+	return t.stopped(ctx, pc, s)
+}
+
+// StepSyscall executes exactly the syscall instruction at the current pc
+// (two bytes): a breakpoint after it and a continue, since some stubs'
+// single step runs the next instruction too (QEMU 7.2's). A stub without
+// breakpoints is single-stepped.
+func (t *Target) StepSyscall(ctx context.Context) (machine.Stop, error) {
+	if t.ended {
+		return t.exit, ErrExited
+	}
+	pc := t.PC()
+	next := pc + 2
+	if err := t.conn.InsertBreakpoint(ctx, next, 1); err != nil {
+		var e *rsp.Error
+		if errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e) {
+			return t.Step(ctx)
+		}
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: breakpoint after the syscall at %#x: %w", pc, err))
+	}
+	s, err := t.conn.Continue(ctx)
+	if err != nil {
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: continue over the syscall at %#x: %w", pc, err))
+	}
+	if s.Kind == rsp.StopSignal {
+		if err := t.conn.RemoveBreakpoint(ctx, next, 1); err != nil {
+			return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: remove the breakpoint after the syscall at %#x: %w", pc, err))
+		}
+	}
+	return t.stopped(ctx, pc, s)
+}
+
+// stopped records the stop that ended a step from pc.
+func (t *Target) stopped(ctx context.Context, pc uint64, s rsp.Stop) (machine.Stop, error) {
 	if t.steps == 0 {
 		t.caps = append(t.caps, "stepping")
 	}

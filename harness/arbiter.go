@@ -239,6 +239,7 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		d.Verdict, d.VerdictReason = Unjudged, fmt.Sprintf("a %s divergence is not an instruction's result", d.Kind)
 		return false
 	}
+	r.askOpinion(ctx, d, mem, code)
 	if d.Verdict == BothWrong && d.VerdictReason == "" {
 		d.VerdictReason = "the host agrees with neither side"
 	}

@@ -48,6 +48,11 @@ type Config struct {
 	Judge Judge
 	// Arbiter says when the judge runs.
 	Arbiter ArbiterMode
+	// Opinion, when set with Judge, is a third machine (the oracle in a
+	// test pairing) that runs each judged instruction from the same state
+	// before it as the host: each judged divergence then has its value too
+	// (Divergence.Oracle, Agreement).
+	Opinion Opinion
 	// ReportCorrections reports a divergence where the host sides with
 	// the reference (verdict FollowerWrong) as a divergence, with its
 	// verdict and Before state, instead of correcting the follower and

@@ -29,6 +29,9 @@ type TestOptions struct {
 	Layout *machine.Layout
 	// TestStdout receives the test's guest output; nil discards.
 	TestStdout io.Writer
+	// NoOracle leaves the Unicorn oracle out: no third opinion at
+	// divergences.
+	NoOracle bool
 	// TestStdin is the test's guest input (Stdin is QEMU's; the two sides
 	// read their own); nil means /dev/null.
 	TestStdin io.Reader
@@ -79,6 +82,9 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	cfg.Reference = tr
 	cfg.ReportCorrections = true // the host siding with the reference is the test's bug
 	configureArbiter(&cfg, ex, opts.Arbiter, off)
+	if !opts.NoOracle {
+		cfg.Opinion = oracleOpinion{}
+	}
 	var fol *testFollower // set once the harness has created it
 	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
 		f, err := newTestFollower(ctx, ref, tg, pairing)
@@ -364,7 +370,7 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		for k, n := range []string{"rdi", "rsi", "rdx", "r10", "r8", "r9"} {
 			f.sysArgs[k], _ = regs.Uint64(n)
 		}
-		if _, err := f.t.Step(ctx); err != nil {
+		if _, err := f.t.StepSyscall(ctx); err != nil {
 			return harness.FollowStep{}, err
 		}
 		return harness.FollowStep{Kind: harness.SyscallStop, PC: pc}, nil

@@ -104,7 +104,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var h harnessFlags
 	h.register(fs, 100_000_000)
 	var testSpec, testLayout string
-	fs.StringVar(&testSpec, "test", "", "an emulator under test, stepped beside QEMU: valgrind, unix:PATH, HOST:PORT, pipe:CMD, or a command `template` with {sock} or {port}, {prog} and {args}")
+	fs.StringVar(&testSpec, "test", "", "an emulator under test, stepped beside QEMU: valgrind, gdbserver (the host CPU), unix:PATH, HOST:PORT, pipe:CMD, or a command `template` with {sock} or {port}, {prog} and {args}")
 	fs.StringVar(&testLayout, "test-layout", "", "register layout `file` for a --test stub without a target description (NAME BITS per line, in 'g' order)")
 	prog, pargs, ok := parseProgram(fs, args, stderr)
 	if !ok {
