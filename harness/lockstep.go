@@ -60,6 +60,11 @@ type Config struct {
 	// change tolerance verdicts, which are still adopted (see
 	// ReportTolerance).
 	ReportCorrections bool
+	// VerdictsWithoutImprecise leaves the bits the follower declares
+	// imprecise out of verdicts too, on both sides: a test pairing's
+	// imprecise bits (the stepper's TF and RF, a stub's conventions at
+	// entry) are no instruction's result.
+	VerdictsWithoutImprecise bool
 	// ReportTolerance reports a difference within what the architecture
 	// allows (verdict Tolerance: with StrictFlags, one only in undefined
 	// flags; an x87 transcendental result within 1 ulp) as a divergence,

@@ -85,7 +85,11 @@ func (r *run) askOpinion(ctx context.Context, d *Divergence, mem *preMemory, cod
 		if !r.cfg.StrictFlags {
 			und = UndefinedFlags(code, r.rcxPrev)
 		}
-		refOK, folOK = r.agrees(i, ov, d.Reference, und), r.agrees(i, ov, d.Follower, und)
+		if i != r.flagsIx {
+			und = 0
+		}
+		und |= r.verdictMask(i)
+		refOK, folOK = agreesMasked(ov, d.Reference, und), agreesMasked(ov, d.Follower, und)
 	case KindMemory:
 		if res.Regs == nil {
 			d.Oracle = []byte(fmt.Sprintf("signal %d", res.Signal))

@@ -81,6 +81,7 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	cfg := opts.Harness
 	cfg.Reference = tr
 	cfg.ReportCorrections = true // the host siding with the reference is the test's bug
+	cfg.VerdictsWithoutImprecise = true
 	configureArbiter(&cfg, ex, opts.Arbiter, off)
 	if !opts.NoOracle {
 		cfg.Opinion = oracleOpinion{}
