@@ -306,8 +306,9 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 			f.notMod[r.Name] = fmt.Sprintf("the test's stub reports %s at entry where the reference has %s", hexLE(b), hexLE(a))
 			continue
 		}
-		f.impr = append(f.impr, harness.ImpreciseBits{Register: r.Name, Mask: mask,
-			Reason: "the test's stub reports these bits differently at entry (" + harness.FlagBits(mask) + ")"})
+		f.impr = append(f.impr[:0], harness.ImpreciseBits{Register: r.Name, Mask: mask | trapFlag | resumeFlag,
+			Reason: "the test's stub reports these bits differently at entry (" + harness.FlagBits(mask) + "); " +
+				"TF and RF: a stub single-stepping with ptrace may show the stepper's"})
 	}
 	if err := f.Adopt(refRegs); err != nil {
 		return nil, err
