@@ -133,7 +133,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var rep *session.Report
 	if testSpec != "" {
-		rep, err = runTest(ctx, opts, testSpec, testLayout)
+		rep, err = runTest(ctx, opts, testSpec, testLayout, q.stdin)
 	} else {
 		rep, err = session.Run(ctx, opts)
 	}
@@ -178,13 +178,21 @@ func exitStatus(res *harness.Result) int {
 func harnessStyle(w io.Writer) harness.Style { return harness.Style{Color: isTerminal(w)} }
 
 // runTest runs the pairing of `run --test`: QEMU as the reference, the
-// emulator under test beside it.
-func runTest(ctx context.Context, opts session.Options, spec, layoutFile string) (*session.Report, error) {
+// emulator under test beside it, each reading stdinPath (if any) itself.
+func runTest(ctx context.Context, opts session.Options, spec, layoutFile, stdinPath string) (*session.Report, error) {
 	sp, err := gdbtarget.ParseSpec(spec)
 	if err != nil {
 		return nil, fmt.Errorf("--test: %w", err)
 	}
 	topts := session.TestOptions{Options: opts, Test: sp, TestName: spec}
+	if stdinPath != "" {
+		f, err := os.Open(stdinPath)
+		if err != nil {
+			return nil, fmt.Errorf("stdin for the test: %w", err)
+		}
+		defer f.Close()
+		topts.TestStdin = f
+	}
 	if layoutFile != "" {
 		b, err := os.ReadFile(layoutFile)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,6 +90,24 @@ func TestRunTestThreeOpinions(t *testing.T) {
 	for _, n := range []string{"gdbserver", "valgrind", "vgdb"} {
 		if pids := testprog.Children(n); len(pids) > 0 {
 			t.Errorf("%s left running: %v", n, pids)
+		}
+	}
+}
+
+// TestRunTestStdin: with --stdin, QEMU and the emulator under test each
+// read the file themselves, so a program reading stdin agrees.
+func TestRunTestStdin(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	prog := testprog.Build(t, "../../corpus/programs/syscall/read-stdin.S", "-I../../corpus/programs")
+	in := filepath.Join(t.TempDir(), "in")
+	if err := os.WriteFile(in, []byte("The quick brown fox\njumps over\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{"gdbserver", "qemu-x86_64 -g {sock} {prog} {args}"} {
+		code, rep, errs := runJSON(t, "--stdin", in, "--test", spec, "--", prog)
+		if code != 0 || rep["outcome"] != "agree" {
+			t.Errorf("--test %q: exit %d, outcome %v, stderr %s", spec, code, rep["outcome"], errs)
 		}
 	}
 }
