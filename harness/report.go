@@ -406,7 +406,7 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 		}
 	}
 	if d.Diff != "" {
-		p("register diff:\n%s", indent(d.Diff, "  "))
+		p("register diff:\n%s", indent(strings.Replace(d.Diff, "+++ follower\n", "+++ "+fl+"\n", 1), "  "))
 	}
 }
 
