@@ -3,6 +3,7 @@ package gdbtarget
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,5 +92,60 @@ func TestGoodFakeStub(t *testing.T) {
 	defer tg.Close()
 	if tg.Layout().Index("rip") != 1 {
 		t.Errorf("layout %+v", tg.Layout().Regs)
+	}
+}
+
+// TestStepSyscall: a syscall is run to a breakpoint after it (QEMU's single
+// step would run the next instruction too), and stepped plainly by a stub
+// without breakpoints.
+func TestStepSyscall(t *testing.T) {
+	tests := []struct {
+		name     string
+		z0       bool
+		wantCmds []string // in order, among the resumes and breakpoints
+	}{
+		{"breakpoints", true, []string{"Z0,2,1", "c", "z0,2,1"}},
+		{"no breakpoints", false, []string{"Z0,2,1", "s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var cmds []string
+			stub, err := rsptest.NewUnix(goodStub(func(cmd string) (rsptest.Response, bool) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case strings.HasPrefix(cmd, "Z0") || strings.HasPrefix(cmd, "z0"):
+					cmds = append(cmds, cmd)
+					if tt.z0 {
+						return rsptest.Reply("OK"), true
+					}
+					return rsptest.Response{}, true
+				case cmd == "c" || cmd == "s":
+					cmds = append(cmds, cmd)
+					return rsptest.Reply("S05"), true
+				}
+				return rsptest.Response{}, false
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stub.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			tg, err := Start(ctx, Config{Spec: Spec{Kind: Unix, Address: stub.Address()}, Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tg.Close()
+			if _, err := tg.StepSyscall(ctx); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.Join(cmds, " ") != strings.Join(tt.wantCmds, " ") {
+				t.Errorf("commands %q, want %q", cmds, tt.wantCmds)
+			}
+		})
 	}
 }

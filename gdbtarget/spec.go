@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -25,10 +26,20 @@ const (
 	// Valgrind starts the program under valgrind's gdbserver and connects
 	// through vgdb.
 	Valgrind
+	// Gdbserver runs the program natively under GDB's gdbserver: the host
+	// CPU as the emulator under test. It is a template (GdbserverTemplate)
+	// with a name of its own.
+	Gdbserver
 )
 
+// GdbserverTemplate is the command behind --test gdbserver: gdbserver 13
+// listens on TCP (it has no Unix sockets), runs the program without a
+// shell and exits when the connection closes. It disables address space
+// randomization itself.
+const GdbserverTemplate = "gdbserver --once --no-startup-with-shell 127.0.0.1:{port} {prog} {args}"
+
 func (k Kind) String() string {
-	return [...]string{"template", "unix", "tcp", "pipe", "valgrind"}[k]
+	return [...]string{"template", "unix", "tcp", "pipe", "valgrind", "gdbserver"}[k]
 }
 
 // Spec is a parsed --test argument.
@@ -41,6 +52,10 @@ type Spec struct {
 	Address string
 	// Sock and Port say which placeholders a template uses.
 	Sock, Port bool
+	// X87StackRelative says the stub numbers st0-st7 from the x87 stack
+	// top, as GDB documents (gdbserver does); QEMU 7.2's stub and
+	// valgrind's report the physical registers R0-R7 in st0-st7.
+	X87StackRelative bool
 }
 
 // ErrSpec is wrapped by every error of ParseSpec.
@@ -49,7 +64,7 @@ var ErrSpec = errors.New("bad --test target")
 // placeholders a template may use.
 var placeholders = []string{"{sock}", "{port}", "{prog}", "{args}"}
 
-// ParseSpec parses a target: "valgrind", "unix:PATH", "pipe:CMD",
+// ParseSpec parses a target: "valgrind", "gdbserver", "unix:PATH", "pipe:CMD",
 // "HOST:PORT", or a command template using {sock} or {port}, {prog} and
 // optionally {args}.
 func ParseSpec(s string) (Spec, error) {
@@ -59,6 +74,10 @@ func ParseSpec(s string) (Spec, error) {
 		return Spec{}, fmt.Errorf("%w: empty", ErrSpec)
 	case s == "valgrind":
 		return Spec{Kind: Valgrind}, nil
+	case s == "gdbserver":
+		sp, err := ParseSpec(GdbserverTemplate)
+		sp.Kind = Gdbserver
+		return sp, err
 	case strings.HasPrefix(s, "unix:"):
 		if s[5:] == "" {
 			return Spec{}, fmt.Errorf("%w: unix: needs a socket path", ErrSpec)
@@ -77,7 +96,7 @@ func ParseSpec(s string) (Spec, error) {
 	if !strings.ContainsAny(s, " \t{") {
 		host, port, err := net.SplitHostPort(s)
 		if err != nil {
-			return Spec{}, fmt.Errorf("%w: %q is neither valgrind, unix:PATH, pipe:CMD, HOST:PORT nor a command template", ErrSpec, s)
+			return Spec{}, fmt.Errorf("%w: %q is neither valgrind, gdbserver, unix:PATH, pipe:CMD, HOST:PORT nor a command template", ErrSpec, s)
 		}
 		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
 			return Spec{}, fmt.Errorf("%w: %q: port %q is not a TCP port", ErrSpec, s, port)
@@ -127,6 +146,7 @@ func ParseSpec(s string) (Spec, error) {
 	case !prog:
 		return Spec{}, fmt.Errorf("%w: command template %q has no {prog}: the emulator would not know what to run", ErrSpec, s)
 	}
+	sp.X87StackRelative = filepath.Base(w[0]) == "gdbserver"
 	return sp, nil
 }
 

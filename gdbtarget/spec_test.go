@@ -2,6 +2,8 @@ package gdbtarget
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ func TestParseSpec(t *testing.T) {
 		wantErr string
 	}{
 		{in: "valgrind", kind: Valgrind},
+		{in: "gdbserver", kind: Gdbserver, words: []string{"gdbserver", "--once", "--no-startup-with-shell", "127.0.0.1:{port}", "{prog}", "{args}"}},
 		{in: "unix:/tmp/s", kind: Unix, addr: "/tmp/s"},
 		{in: "localhost:1234", kind: TCP, addr: "localhost:1234"},
 		{in: "pipe:vgdb --pid=12", kind: Pipe, words: []string{"vgdb", "--pid=12"}},
@@ -48,6 +51,48 @@ func TestParseSpec(t *testing.T) {
 		}
 		if sp.Kind != tt.kind || sp.Address != tt.addr || !slices.Equal(sp.Words, tt.words) {
 			t.Errorf("ParseSpec(%q) = %+v", tt.in, sp)
+		}
+	}
+}
+
+func TestX87Convention(t *testing.T) {
+	for _, tt := range []struct {
+		in  string
+		rel bool
+	}{
+		{"gdbserver", true},
+		{"/usr/bin/gdbserver --once localhost:{port} {prog} {args}", true},
+		{"qemu-x86_64 -g {sock} {prog} {args}", false},
+		{"valgrind", false},
+	} {
+		sp, err := ParseSpec(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sp.X87StackRelative != tt.rel {
+			t.Errorf("ParseSpec(%q).X87StackRelative = %v, want %v", tt.in, sp.X87StackRelative, tt.rel)
+		}
+	}
+}
+
+func TestChildPid(t *testing.T) {
+	self := os.Getpid()
+	parent := os.Getppid()
+	for _, tt := range []struct {
+		thread string
+		stub   int
+		want   int
+	}{
+		{"", 0, 0},                  // no stub process here
+		{"p1.3816", parent, parent}, // QEMU names process 1
+		{"", parent, parent},        // no thread id
+		{fmt.Sprintf("p%x.%x", self, self), parent, self}, // a child of the stub
+		{fmt.Sprintf("p%x.%x", self, self), self, self},   // the stub itself
+		{fmt.Sprintf("p%x.1", parent), self, self},        // not a child
+		{"pzz.1", parent, parent},
+	} {
+		if got := childPid(tt.thread, tt.stub); got != tt.want {
+			t.Errorf("childPid(%q, %d) = %d, want %d", tt.thread, tt.stub, got, tt.want)
 		}
 	}
 }

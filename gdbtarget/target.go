@@ -73,6 +73,8 @@ type Target struct {
 	layout      *machine.Layout
 	regs        *machine.Snapshot
 	pid         int // the stub's process on this machine, 0 if unknown
+	mapPid      int // the process whose /proc/PID/maps is the guest's, 0 if unknown
+	x87Rel      bool
 	pcIx        int
 	ended       bool
 	exit        machine.Stop
@@ -89,7 +91,7 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 	}
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	t := &Target{}
+	t := &Target{x87Rel: cfg.Spec.X87StackRelative}
 	defer func() {
 		if err != nil {
 			t.Close()
@@ -107,6 +109,13 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 	if v, ok := t.conn.Feature("QStartNoAckMode"); ok && v == "+" {
 		t.caps = append(t.caps, "no-ack")
 	}
+	// The stop reason before the target description: gdbserver 13 has no
+	// current thread until asked, and then fails an assertion reading
+	// target.xml (and closes the connection).
+	if _, err := t.conn.StopReason(sctx); err != nil {
+		return nil, t.withStderr(fmt.Errorf("gdbtarget: initial stop: %w", err))
+	}
+	t.mapPid = childPid(t.conn.Thread(), t.pid)
 	t.layout, err = t.conn.TargetDescription(sctx)
 	switch {
 	case err == nil:
@@ -121,9 +130,6 @@ func Start(ctx context.Context, cfg Config) (_ *Target, err error) {
 		if t.pcIx = t.layout.Index("pc"); t.pcIx < 0 {
 			return nil, fmt.Errorf("gdbtarget: the register layout (%s) has no rip: not an x86-64 target", t.layout.Arch)
 		}
-	}
-	if _, err := t.conn.StopReason(sctx); err != nil {
-		return nil, t.withStderr(fmt.Errorf("gdbtarget: initial stop: %w", err))
 	}
 	t.regs = t.layout.NewSnapshot()
 	if err := t.readRegisters(sctx); err != nil {
@@ -158,7 +164,7 @@ func (t *Target) connect(ctx context.Context, cfg *Config) (net.Conn, error) {
 		return nc, nil
 	case Pipe:
 		return t.startRelay(sp.Words, nil)
-	case Template:
+	case Template, Gdbserver:
 		return t.startTemplate(ctx, cfg)
 	case Valgrind:
 		return t.startValgrind(ctx, cfg)
@@ -321,6 +327,11 @@ func (t *Target) Capabilities() []string { return t.caps }
 // Feature is the stub's qSupported value for name.
 func (t *Target) Feature(name string) (string, bool) { return t.conn.Feature(name) }
 
+// X87StackRelative says the stub numbers st0-st7 from the x87 stack top
+// (GDB's convention, gdbserver's) rather than physically (QEMU 7.2's and
+// valgrind's stubs).
+func (t *Target) X87StackRelative() bool { return t.x87Rel }
+
 // Layout is the register layout of the stub.
 func (t *Target) Layout() *machine.Layout { return t.layout }
 
@@ -362,6 +373,40 @@ func (t *Target) Step(ctx context.Context) (machine.Stop, error) {
 	if err != nil {
 		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: step at %#x: %w", pc, err))
 	}
+	return t.stopped(ctx, pc, s)
+}
+
+// StepSyscall executes exactly the syscall instruction at the current pc
+// (two bytes): a breakpoint after it and a continue, since some stubs'
+// single step runs the next instruction too (QEMU 7.2's). A stub without
+// breakpoints is single-stepped.
+func (t *Target) StepSyscall(ctx context.Context) (machine.Stop, error) {
+	if t.ended {
+		return t.exit, ErrExited
+	}
+	pc := t.PC()
+	next := pc + 2
+	if err := t.conn.InsertBreakpoint(ctx, next, 1); err != nil {
+		var e *rsp.Error
+		if errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e) {
+			return t.Step(ctx)
+		}
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: breakpoint after the syscall at %#x: %w", pc, err))
+	}
+	s, err := t.conn.Continue(ctx)
+	if err != nil {
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: continue over the syscall at %#x: %w", pc, err))
+	}
+	if s.Kind == rsp.StopSignal {
+		if err := t.conn.RemoveBreakpoint(ctx, next, 1); err != nil {
+			return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: remove the breakpoint after the syscall at %#x: %w", pc, err))
+		}
+	}
+	return t.stopped(ctx, pc, s)
+}
+
+// stopped records the stop that ended a step from pc.
+func (t *Target) stopped(ctx context.Context, pc uint64, s rsp.Stop) (machine.Stop, error) {
 	if t.steps == 0 {
 		t.caps = append(t.caps, "stepping")
 	}
@@ -432,14 +477,49 @@ func (t *Target) Map(ctx context.Context) (*machine.Map, string) {
 			}
 		}
 	}
-	if t.pid > 0 {
-		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", t.pid)); err == nil {
+	if t.mapPid > 0 {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", t.mapPid)); err == nil {
 			if m := ParseProcMaps(b); m.Len() > 0 {
-				return m, fmt.Sprintf("/proc/%d/maps", t.pid)
+				return m, fmt.Sprintf("/proc/%d/maps", t.mapPid)
 			}
 		}
 	}
 	return nil, ""
+}
+
+// childPid is the process whose memory map is the guest's: the one a stop
+// reply's thread id ("pPID.TID") names when it is a child of the stub's
+// process stub (gdbserver runs the program as its child), else stub itself
+// (valgrind and QEMU run the guest in their own process; QEMU names
+// process 1).
+func childPid(thread string, stub int) int {
+	if stub <= 0 {
+		return 0
+	}
+	rest, ok := strings.CutPrefix(thread, "p")
+	if !ok {
+		return stub
+	}
+	hex, _, _ := strings.Cut(rest, ".")
+	pid, err := strconv.ParseInt(hex, 16, 32)
+	if err != nil || pid <= 1 || int(pid) == stub {
+		return stub
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return stub
+	}
+	// The parent is the second field after the command, which is in
+	// parentheses and may itself contain blanks and parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return stub
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 || f[1] != strconv.Itoa(stub) {
+		return stub
+	}
+	return int(pid)
 }
 
 // ParseProcMaps reads a /proc/PID/maps text into a map; lines it cannot

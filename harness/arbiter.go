@@ -201,8 +201,13 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 			if n == d.Register {
 				d.Hardware = slices.Clone(hw)
 			}
-			refOK = refOK && r.agrees(i, hw, rv, und)
-			folOK = folOK && r.agrees(i, hw, fv, und)
+			m := und
+			if i != r.flagsIx {
+				m = 0
+			}
+			m |= r.verdictMask(i)
+			refOK = refOK && agreesMasked(hw, rv, m)
+			folOK = folOK && agreesMasked(hw, fv, m)
 			tol = tol && r.tolerable(mn, i, hw, rv, fv)
 		}
 		d.Verdict = verdictOf(refOK, folOK)
@@ -239,6 +244,7 @@ func (r *run) judge(ctx context.Context, d *Divergence, pc uint64, writes []Writ
 		d.Verdict, d.VerdictReason = Unjudged, fmt.Sprintf("a %s divergence is not an instruction's result", d.Kind)
 		return false
 	}
+	r.askOpinion(ctx, d, mem, code)
 	if d.Verdict == BothWrong && d.VerdictReason == "" {
 		d.VerdictReason = "the host agrees with neither side"
 	}
@@ -468,6 +474,34 @@ func (r *run) judgeEvery(ctx context.Context, pc uint64, writes []Write) error {
 
 // agrees reports whether two values of layout register i are the same,
 // the flags in und (architecturally undefined) aside.
+// verdictMask is the bits of register i left out of verdicts
+// (Config.VerdictsWithoutImprecise).
+func (r *run) verdictMask(i int) uint64 {
+	if !r.cfg.VerdictsWithoutImprecise {
+		return 0
+	}
+	var m uint64
+	for _, im := range r.imprecise {
+		if im.index == i {
+			m |= im.mask
+		}
+	}
+	return m
+}
+
+// agreesMasked compares two values but for the bits of mask (in the first
+// 8 bytes).
+func agreesMasked(a, b []byte, mask uint64) bool {
+	if mask == 0 || len(a) != len(b) {
+		return bytes.Equal(a, b)
+	}
+	n := min(len(a), 8)
+	if (le(a[:n])^le(b[:n]))&^mask != 0 {
+		return false
+	}
+	return bytes.Equal(a[n:], b[n:])
+}
+
 func (r *run) agrees(i int, a, b []byte, und uint64) bool {
 	if i == r.flagsIx {
 		return (le(a)^le(b))&^und == 0

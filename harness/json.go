@@ -70,6 +70,7 @@ type jsonDivergence struct {
 	Verdict       Verdict       `json:"verdict,omitempty"`
 	VerdictReason string        `json:"verdict_reason,omitempty"`
 	Hardware      string        `json:"hardware,omitempty"`
+	Agreement     string        `json:"agreement,omitempty"`
 	History       []jsonHistory `json:"history"`
 	Block         *jsonBlock    `json:"block,omitempty"`
 }
@@ -146,7 +147,7 @@ func (res *Result) WriteJSON(w io.Writer) error {
 		jd := d.toJSON()
 		if res.Pairing != nil {
 			// The follower is the emulator under test.
-			jd.Test, jd.Oracle = jd.Oracle, ""
+			jd.Test, jd.Oracle = jd.Oracle, d.oracleJSON()
 		}
 		j.Divergences = append(j.Divergences, jd)
 	}
@@ -161,11 +162,25 @@ func (res *Result) WriteJSON(w io.Writer) error {
 	return nil
 }
 
+// oracleJSON is the third opinion's value in the form of the others.
+func (d *Divergence) oracleJSON() string {
+	switch {
+	case d.Oracle == nil:
+		return ""
+	case d.Kind == KindMemory:
+		return hex.EncodeToString(d.Oracle)
+	case d.Kind == KindRegister || d.Kind == KindFlags:
+		return hexLE(d.Oracle)
+	}
+	return string(d.Oracle)
+}
+
 func (d *Divergence) toJSON() jsonDivergence {
 	j := jsonDivergence{Step: d.Step, PC: hex64(d.Instruction.PC), Instruction: d.Instruction.Text,
 		Bytes: hex.EncodeToString(d.Instruction.Bytes), Kind: d.Kind, Register: d.Register,
 		FlagBits: d.FlagBits, Others: d.Others, Detail: d.Detail, Mapping: d.Mapping, History: []jsonHistory{}}
 	j.Verdict, j.VerdictReason = d.Verdict, d.VerdictReason
+	j.Agreement = d.Agreement
 	switch d.Kind {
 	case KindMemory:
 		j.Address = hex64(d.Address)

@@ -48,6 +48,11 @@ type Config struct {
 	Judge Judge
 	// Arbiter says when the judge runs.
 	Arbiter ArbiterMode
+	// Opinion, when set with Judge, is a third machine (the oracle in a
+	// test pairing) that runs each judged instruction from the same state
+	// before it as the host: each judged divergence then has its value too
+	// (Divergence.Oracle, Agreement).
+	Opinion Opinion
 	// ReportCorrections reports a divergence where the host sides with
 	// the reference (verdict FollowerWrong) as a divergence, with its
 	// verdict and Before state, instead of correcting the follower and
@@ -55,6 +60,11 @@ type Config struct {
 	// change tolerance verdicts, which are still adopted (see
 	// ReportTolerance).
 	ReportCorrections bool
+	// VerdictsWithoutImprecise leaves the bits the follower declares
+	// imprecise out of verdicts too, on both sides: a test pairing's
+	// imprecise bits (the stepper's TF and RF, a stub's conventions at
+	// entry) are no instruction's result.
+	VerdictsWithoutImprecise bool
 	// ReportTolerance reports a difference within what the architecture
 	// allows (verdict Tolerance: with StrictFlags, one only in undefined
 	// flags; an x87 transcendental result within 1 ulp) as a divergence,

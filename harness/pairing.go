@@ -27,6 +27,10 @@ type Pairing struct {
 	// sides ("stack: reference 0x..-0x.. = test 0x..-0x.."): a value
 	// pointing into one at the same offset as into the other is equal.
 	Correspondences []string `json:"correspondences"`
+	// EntryBlock says whether the reference's entry block (argc, argv,
+	// envp, the auxiliary vector and the strings and random bytes they
+	// point to) was written into the test at entry, or why not.
+	EntryBlock string `json:"entry_block"`
 	// MapSource says where the test's memory map came from.
 	MapSource string `json:"map_source,omitempty"`
 	// TestOnly lists registers of the test's layout the reference lacks.
@@ -47,6 +51,9 @@ func (res *Result) writePairing(w io.Writer) {
 	fmt.Fprintf(w, "emulator under test: %s (stub: %s)\n", pr.Test, strings.Join(pr.Capabilities, ", "))
 	for _, c := range pr.Correspondences {
 		fmt.Fprintf(w, "address correspondence: %s\n", c)
+	}
+	if pr.EntryBlock != "" {
+		fmt.Fprintf(w, "entry block (argv, envp, auxv) from the reference: %s\n", pr.EntryBlock)
 	}
 	if len(pr.SyscallsSynced) > 0 {
 		fmt.Fprintf(w, "system call results written from the reference into the test: %s\n", CountsText(pr.SyscallsSynced))

@@ -361,6 +361,9 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 		if d.Hardware != nil {
 			p("  host      %s\n", FormatValue(reg, d.Hardware))
 		}
+		if d.Oracle != nil {
+			p("  oracle    %s\n", FormatValue(reg, d.Oracle))
+		}
 		if d.FlagBits != "" {
 			p("  differing flags: %s (reference %s; %s %s)\n", d.FlagBits, FlagBits(le(d.Reference)), fl, FlagBits(le(d.Follower)))
 		}
@@ -373,6 +376,9 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 		if d.Hardware != nil {
 			p("  host      %s\n", hexBytes(d.Hardware))
 		}
+		if d.Oracle != nil {
+			p("  oracle    %s\n", hexBytes(d.Oracle))
+		}
 		if d.Mapping != "" {
 			p("  in mapping %s\n", d.Mapping)
 		}
@@ -382,6 +388,12 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 		if d.Hardware != nil {
 			p("  host: %s\n", d.Hardware)
 		}
+		if d.Oracle != nil {
+			p("  oracle: %s\n", d.Oracle)
+		}
+	}
+	if d.Agreement != "" {
+		p("three opinions: %s\n", d.Agreement)
 	}
 	if d.Verdict != "" {
 		p("verdict: %s", d.Verdict)
@@ -405,7 +417,7 @@ func (d *Divergence) writeText(w io.Writer, layout *machine.Layout, st Style) {
 		}
 	}
 	if d.Diff != "" {
-		p("register diff:\n%s", indent(d.Diff, "  "))
+		p("register diff:\n%s", indent(strings.Replace(d.Diff, "+++ follower\n", "+++ "+fl+"\n", 1), "  "))
 	}
 }
 

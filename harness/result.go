@@ -172,6 +172,12 @@ type Divergence struct {
 	Verdict       Verdict
 	VerdictReason string
 	Hardware      []byte
+	// Oracle is the third opinion's value (Config.Opinion) in the same
+	// form as Hardware, nil when it had none; Agreement says in words
+	// which of the reference, the follower (the test) and the oracle
+	// agree.
+	Oracle    []byte
+	Agreement string
 	// Before is the state the instruction started from, when the host
 	// judged it: where a minimized reproducer starts.
 	Before *Before

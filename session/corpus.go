@@ -40,6 +40,27 @@ func RunEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts Optio
 	return Run(ctx, opts)
 }
 
+// RunTestEntry builds a corpus entry (cached) and runs it in a test
+// pairing: QEMU as the reference, opts.Test beside it. opts supplies
+// everything but the program, its arguments and stdin.
+func RunTestEntry(ctx context.Context, e corpus.Entry, b *corpus.Builder, opts TestOptions) (*Report, error) {
+	bin, err := b.Build(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	opts.Program, opts.Args = bin, e.Args
+	if e.Stdin != nil {
+		opts.Stdin, opts.TestStdin = bytes.NewReader(e.Stdin), bytes.NewReader(e.Stdin)
+	}
+	if opts.Harness.MaxSteps == 0 {
+		opts.Harness.MaxSteps = e.MaxSteps
+		if opts.Harness.MaxSteps == 0 {
+			opts.Harness.MaxSteps = DefaultMaxSteps
+		}
+	}
+	return RunTest(ctx, opts)
+}
+
 // CheckEntry is Check plus the oracle corrections the entry expects: the
 // mnemonics the host CPU corrected must be exactly those it lists.
 func CheckEntry(e corpus.Entry, res *harness.Result) error {

@@ -29,6 +29,12 @@ type TestOptions struct {
 	Layout *machine.Layout
 	// TestStdout receives the test's guest output; nil discards.
 	TestStdout io.Writer
+	// NoOracle leaves the Unicorn oracle out: no third opinion at
+	// divergences.
+	NoOracle bool
+	// TestStdin is the test's guest input (Stdin is QEMU's; the two sides
+	// read their own); nil means /dev/null.
+	TestStdin io.Reader
 }
 
 // ErrRefused is wrapped when neither documented rule for the differences
@@ -62,7 +68,7 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	}
 	defer tr.Close()
 	tg, err := gdbtarget.Start(ctx, gdbtarget.Config{Spec: opts.Test, Program: opts.Program, Args: opts.Args,
-		Env: opts.Env, Dir: opts.Dir, Stdout: opts.TestStdout, Layout: opts.Layout, TempDir: opts.TempDir})
+		Env: opts.Env, Dir: opts.Dir, Stdin: opts.TestStdin, Stdout: opts.TestStdout, Layout: opts.Layout, TempDir: opts.TempDir})
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +81,11 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	cfg := opts.Harness
 	cfg.Reference = tr
 	cfg.ReportCorrections = true // the host siding with the reference is the test's bug
+	cfg.VerdictsWithoutImprecise = true
 	configureArbiter(&cfg, ex, opts.Arbiter, off)
+	if !opts.NoOracle {
+		cfg.Opinion = oracleOpinion{}
+	}
 	var fol *testFollower // set once the harness has created it
 	cfg.NewFollower = func(ctx context.Context, ref harness.Reference) (harness.Follower, error) {
 		f, err := newTestFollower(ctx, ref, tg, pairing)
@@ -131,13 +141,18 @@ func (c corr) String() string {
 // pointerRegs are the registers whose values are translated between the
 // two sides' address spaces.
 var pointerRegs = []string{"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base"}
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "fs_base", "gs_base", "rip"}
 
 // natureSyscalls are system calls whose results differ by nature between
 // two runs: the test takes the reference's result.
 var natureSyscalls = map[uint64]string{39: "getpid", 110: "getppid", 186: "gettid", 201: "time",
 	96: "gettimeofday", 228: "clock_gettime", 318: "getrandom", 102: "getuid", 104: "getgid",
 	107: "geteuid", 108: "getegid", 218: "set_tid_address"}
+
+// qemuENOSYS are system calls QEMU 7.2's linux-user answers with ENOSYS:
+// the test makes them with an invalid number instead, so that its kernel
+// answers ENOSYS too.
+var qemuENOSYS = map[uint64]string{273: "set_robust_list", 274: "get_robust_list", 334: "rseq", 435: "clone3"}
 
 // syncOps are instructions whose results are taken from the reference.
 var syncOps = map[x86asm.Op]bool{x86asm.CPUID: true, x86asm.RDTSC: true, x86asm.RDTSCP: true,
@@ -153,15 +168,20 @@ type testFollower struct {
 	ix     []int    // reference register index -> test index, -1
 	fixed  []uint64 // per reference register: bits taken from the reference
 	ptr    []bool   // per reference register: translated
-	corrs  []corr
-	notMod map[string]string
-	impr   []harness.ImpreciseBits
-	synced map[string]int
-	pair   *harness.Pairing
+	// stK is the reference index of physical x87 register K when the
+	// test's stub numbers st0-st7 from the stack top (gdbserver), else -1.
+	stK       []int
+	stackRelX bool
+	corrs     []corr
+	notMod    map[string]string
+	impr      []harness.ImpreciseBits
+	synced    map[string]int
+	pair      *harness.Pairing
 
 	scratch   *machine.Snapshot // the test's layout
 	before    []byte            // the test's registers before the last step
 	syscallNr int64             // the system call of the last step, -1 none
+	addrFlags uint64            // flags of the last step computed from an address
 	sysArgs   [6]uint64
 	writes    []harness.Write
 }
@@ -170,6 +190,7 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 	f := &testFollower{ctx: context.WithoutCancel(ctx), t: t, ref: ref, rl: ref.Layout(), tl: t.Layout(),
 		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1}
 	f.scratch = f.tl.NewSnapshot()
+	f.stackRelX = t.X87StackRelative()
 	refRegs := ref.Registers()
 	rpc, _ := refRegs.Uint64("rip")
 	if tpc := t.PC(); tpc != rpc {
@@ -185,6 +206,11 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 		}
 		f.ix = append(f.ix, j)
 		f.ptr = append(f.ptr, slices.Contains(pointerRegs, r.Name))
+		k := -1
+		if len(r.Name) == 3 && strings.HasPrefix(r.Name, "st") && r.Name[2] >= '0' && r.Name[2] <= '7' {
+			k = int(r.Name[2] - '0')
+		}
+		f.stK = append(f.stK, k)
 		if j < 0 {
 			f.notMod[r.Name] = "not in the test's register layout"
 		} else {
@@ -192,6 +218,11 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 		}
 	}
 	f.fixed = make([]uint64, len(f.rl.Regs))
+	if i := f.rl.Index("eflags"); i >= 0 && f.ix[i] >= 0 {
+		f.fixed[i] = trapFlag | resumeFlag
+		f.impr = append(f.impr, harness.ImpreciseBits{Register: "eflags", Mask: trapFlag | resumeFlag,
+			Reason: "TF and RF: a stub single-stepping with ptrace may show the stepper's trap flag, and the resume flag inside a rep instruction"})
+	}
 	for j, r := range f.tl.Regs {
 		if !used[j] {
 			pair.TestOnly = append(pair.TestOnly, r.Name)
@@ -199,7 +230,11 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 	}
 	// The stack: the two loaders put it at different addresses. The
 	// initial stack pointers correspond, and so does the reference's stack
-	// region around them.
+	// region around them. The test's stack pointer is first moved down to
+	// the reference's offset in a page (alignment arithmetic and the
+	// flags of address computations then agree), and the reference's entry
+	// block is copied there; where it does not fit, the test keeps its own
+	// stack pointer and entry block.
 	rsp, _ := refRegs.Uint64("rsp")
 	tsp, _ := t.Registers().Uint64("rsp")
 	if rsp != tsp {
@@ -207,20 +242,40 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 		if !ok {
 			return nil, fmt.Errorf("%w: the reference's stack pointer %#x is in no mapping", ErrRefused, rsp)
 		}
-		c := corr{name: "stack", ref: reg.Start, test: tsp - (rsp - reg.Start), n: reg.End - reg.Start}
-		if m, src := t.Map(ctx); m != nil {
-			pair.MapSource = src
-			if treg, ok := m.Find(tsp); ok {
-				// Keep to what exists on both sides.
-				lo := max(c.test, treg.Start)
-				hi := min(c.test+c.n, treg.End)
-				c = corr{name: "stack", ref: c.ref + (lo - c.test), test: lo, n: hi - lo}
-			}
-		} else {
+		m, src := t.Map(ctx)
+		pair.MapSource = src
+		if m == nil {
 			pair.MapSource = "the reference's map"
 		}
-		f.corrs = append(f.corrs, c)
-		pair.Correspondences = append(pair.Correspondences, c.String())
+		stack := func(tsp uint64) corr {
+			c := corr{name: "stack", ref: reg.Start, test: tsp - (rsp - reg.Start), n: reg.End - reg.Start}
+			if m != nil {
+				if treg, ok := m.Find(tsp); ok {
+					// Keep to what exists on both sides.
+					lo := max(c.test, treg.Start)
+					hi := min(c.test+c.n, treg.End)
+					c = corr{name: "stack", ref: c.ref + (lo - c.test), test: lo, n: hi - lo}
+				}
+			}
+			return c
+		}
+		copied := false
+		if moved := tsp - (tsp-rsp)&0xfff; moved != tsp {
+			f.corrs = []corr{stack(moved)}
+			var err error
+			if copied, err = f.copyEntryBlock(ctx, rsp, moved); err != nil {
+				return nil, err
+			}
+		}
+		if !copied {
+			f.corrs = []corr{stack(tsp)}
+			if _, err := f.copyEntryBlock(ctx, rsp, tsp); err != nil {
+				return nil, err
+			}
+		}
+		pair.Correspondences = append(pair.Correspondences, f.corrs[0].String())
+	} else if _, err := f.copyEntryBlock(ctx, rsp, tsp); err != nil {
+		return nil, err
 	}
 	// Registers at entry: what the test's stub reports differently from
 	// the reference outside the general registers is a convention of the
@@ -246,18 +301,130 @@ func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Ta
 			f.ix[i] = -1
 			continue
 		}
-		f.fixed[i] = mask
+		f.fixed[i] |= mask
 		if r.Name != "eflags" {
 			f.notMod[r.Name] = fmt.Sprintf("the test's stub reports %s at entry where the reference has %s", hexLE(b), hexLE(a))
 			continue
 		}
-		f.impr = append(f.impr, harness.ImpreciseBits{Register: r.Name, Mask: mask,
-			Reason: "the test's stub reports these bits differently at entry (" + harness.FlagBits(mask) + ")"})
+		f.impr = append(f.impr[:0], harness.ImpreciseBits{Register: r.Name, Mask: mask | trapFlag | resumeFlag,
+			Reason: "the test's stub reports these bits differently at entry (" + harness.FlagBits(mask) + "); " +
+				"TF and RF: a stub single-stepping with ptrace may show the stepper's"})
 	}
 	if err := f.Adopt(refRegs); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// Auxiliary vector entries whose values point into the entry block.
+const (
+	atNull         = 0
+	atPlatform     = 15
+	atBasePlatform = 24
+	atRandom       = 25
+	atExecFn       = 31
+)
+
+// copyEntryBlock writes the reference's entry block (argc, argv, envp and
+// the auxiliary vector from the stack pointer up, and the strings and
+// AT_RANDOM bytes they point to) into the test at the corresponding
+// addresses, pointers translated. Both sides then start from one argv,
+// environment and auxiliary vector: AT_RANDOM's bytes (glibc's stack
+// guard), AT_HWCAP, and no vDSO where QEMU offers none. Without room above
+// the test's stack pointer (or without the test's memory map when the
+// stacks differ), nothing is copied and the report says so.
+func (f *testFollower) copyEntryBlock(ctx context.Context, rsp, tsp uint64) (bool, error) {
+	reg, ok := f.ref.Map().Find(rsp)
+	if !ok {
+		return false, nil
+	}
+	buf := make([]byte, min(reg.End-rsp, 1<<20))
+	if err := f.ref.ReadMemory(ctx, rsp, buf); err != nil {
+		f.pair.EntryBlock = "not copied: the reference's stack could not be read: " + err.Error()
+		return false, nil
+	}
+	word := func(k int) (uint64, bool) {
+		if k < 0 || 8*k+8 > len(buf) {
+			return 0, false
+		}
+		return le(buf[8*k : 8*k+8]), true
+	}
+	end := uint64(0) // offset past the block's last byte
+	var ptrs []int   // word indexes holding pointers into the block
+	inBlock := func(k int, v uint64, n uint64) {
+		if v < rsp || v-rsp >= uint64(len(buf)) {
+			return
+		}
+		ptrs = append(ptrs, k)
+		off := v - rsp
+		if n == 0 { // a string
+			i := bytes.IndexByte(buf[off:], 0)
+			if i < 0 {
+				return
+			}
+			n = uint64(i) + 1
+		}
+		end = max(end, off+n)
+	}
+	argc, _ := word(0)
+	k := 1
+	if argc > 1<<16 {
+		f.pair.EntryBlock = "not copied: no argument count at the reference's stack pointer"
+		return false, nil
+	}
+	for nulls := 0; nulls < 2; k++ { // argv, then envp, each ending in NULL
+		v, ok := word(k)
+		if !ok {
+			f.pair.EntryBlock = "not copied: the reference's argv and envp do not end"
+			return false, nil
+		}
+		if v == 0 {
+			nulls++
+			continue
+		}
+		inBlock(k, v, 0)
+	}
+	for ; ; k += 2 {
+		typ, ok1 := word(k)
+		v, ok2 := word(k + 1)
+		if !ok1 || !ok2 {
+			f.pair.EntryBlock = "not copied: the reference's auxiliary vector does not end"
+			return false, nil
+		}
+		if typ == atNull {
+			k += 2
+			break
+		}
+		switch typ {
+		case atPlatform, atBasePlatform, atExecFn:
+			inBlock(k+1, v, 0)
+		case atRandom:
+			inBlock(k+1, v, 16)
+		}
+	}
+	end = max(end, uint64(8*k))
+	end = (end + 7) &^ 7
+	room := uint64(0)
+	if tm, _ := f.t.Map(ctx); tm != nil {
+		if treg, ok := tm.Find(tsp); ok {
+			room = treg.End - tsp
+		}
+	} else if rsp == tsp {
+		room = reg.End - rsp
+	}
+	if room < end {
+		f.pair.EntryBlock = fmt.Sprintf("not copied: %#x bytes do not fit above the test's stack pointer (%#x)", end, room)
+		return false, nil
+	}
+	block := slices.Clone(buf[:end])
+	for _, k := range ptrs {
+		putLE(block[8*k:8*k+8], f.toTest(le(block[8*k:8*k+8])))
+	}
+	if err := f.t.WriteMemory(ctx, tsp, block); err != nil {
+		return false, fmt.Errorf("copying the reference's entry block into the test: %w", err)
+	}
+	f.pair.EntryBlock = fmt.Sprintf("copied: %#x bytes from the stack pointer up (argc, argv, envp, the auxiliary vector, %d strings and AT_RANDOM)", end, len(ptrs))
+	return true, nil
 }
 
 func hexLE(b []byte) string {
@@ -271,7 +438,7 @@ func hexLE(b []byte) string {
 // testValue is reference register i's value on the test, in the
 // reference's address space (without fixed bits).
 func (f *testFollower) testValue(i int) []byte {
-	src := f.t.Registers().Reg(f.ix[i])
+	src := f.t.Registers().Reg(f.testIndex(i, f.t.Registers()))
 	out := make([]byte, f.rl.Regs[i].Size())
 	copy(out, src)
 	if f.ptr[i] && len(out) == 8 {
@@ -281,19 +448,33 @@ func (f *testFollower) testValue(i int) []byte {
 	return out
 }
 
+// testIndex is the test's register index for reference register i. The
+// reference (QEMU 7.2's stub) shows the physical x87 registers R0-R7 as
+// st0-st7; a stub that numbers them from the stack top (GDB's convention,
+// gdbserver's) shows R(K) as st((K-TOP) mod 8), TOP from fstat (of snap).
+func (f *testFollower) testIndex(i int, snap *machine.Snapshot) int {
+	j := f.ix[i]
+	if !f.stackRelX || f.stK[i] < 0 || j < 0 {
+		return j
+	}
+	fstat, _ := snap.Uint64("fstat")
+	top := int(fstat>>11) & 7
+	return f.tl.Index(fmt.Sprintf("st%d", (f.stK[i]-top)&7))
+}
+
 func (f *testFollower) toRef(v uint64) uint64 {
-	for _, c := range f.corrs {
-		if v >= c.test && v-c.test < c.n {
-			return v - c.test + c.ref
-		}
+	if c, ok := f.corrOf(v); ok {
+		return v - c.test + c.ref
 	}
 	return v
 }
 
 func (f *testFollower) toTest(v uint64) uint64 {
-	for _, c := range f.corrs {
-		if v >= c.ref && v-c.ref < c.n {
-			return v - c.ref + c.test
+	for _, end := range []bool{false, true} {
+		for _, c := range f.corrs {
+			if v >= c.ref && (v-c.ref < c.n || end && v-c.ref == c.n) {
+				return v - c.ref + c.test
+			}
 		}
 	}
 	return v
@@ -318,8 +499,9 @@ func putLE(b []byte, v uint64) {
 // results (Sync), and the memory the instruction's operands name is read
 // before and after, for the harness to compare.
 func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
-	pc := f.t.PC()
-	code := f.code(ctx, pc)
+	tpc := f.t.PC()
+	pc := f.toRef(tpc) // code in an mmap'd region runs at another address
+	code := f.code(ctx, tpc)
 	inst, derr := x86asm.Decode(code, 64)
 	f.before = append(f.before[:0], f.t.Registers().Regs...)
 	f.syscallNr = -1
@@ -331,7 +513,18 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		for k, n := range []string{"rdi", "rsi", "rdx", "r10", "r8", "r9"} {
 			f.sysArgs[k], _ = regs.Uint64(n)
 		}
-		if _, err := f.t.Step(ctx); err != nil {
+		if name, ok := qemuENOSYS[nr]; ok {
+			// QEMU 7.2's linux-user does not implement it: the test's
+			// kernel must not either, or the two programs part ways (glibc
+			// registers rseq only where it succeeds).
+			f.scratch.CopyFrom(regs)
+			f.scratch.SetUint64("rax", ^uint64(0))
+			if err := f.t.WriteRegisters(ctx, f.scratch); err != nil {
+				return harness.FollowStep{}, err
+			}
+			f.synced["syscall "+name+" (ENOSYS)"]++
+		}
+		if _, err := f.t.StepSyscall(ctx); err != nil {
 			return harness.FollowStep{}, err
 		}
 		return harness.FollowStep{Kind: harness.SyscallStop, PC: pc}, nil
@@ -347,6 +540,10 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		f.synced[mn]++
 		return harness.FollowStep{Kind: harness.Sync, PC: pc, Insn: mn}, nil
 	}
+	f.addrFlags = 0
+	if derr == nil {
+		f.addrFlags = f.addressOperandFlags(inst)
+	}
 	spans := f.memSpans(inst, derr == nil)
 	f.writes = f.writes[:0]
 	olds := make([][]byte, len(spans))
@@ -359,6 +556,11 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	st, err := f.t.Step(ctx)
 	if err != nil {
 		return harness.FollowStep{}, err
+	}
+	if derr == nil && (inst.Op == x86asm.PUSHF || inst.Op == x86asm.PUSHFQ) && st.Kind == machine.Stepped {
+		if err := f.clearStepTrap(ctx); err != nil {
+			return harness.FollowStep{}, err
+		}
 	}
 	switch st.Kind {
 	case machine.Signalled:
@@ -381,6 +583,34 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		f.writes = append(f.writes, harness.Write{Addr: f.toRef(s.addr), Old: olds[k], New: nw})
 	}
 	return harness.FollowStep{Kind: harness.Executed, PC: pc, Repeat: st.Repeat, Writes: f.writes}, nil
+}
+
+// trapFlag is rflags' TF, resumeFlag its RF.
+const (
+	trapFlag   = 0x100
+	resumeFlag = 0x10000
+)
+
+// clearStepTrap undoes what single-stepping with ptrace (gdbserver) does
+// to a PUSHF: the kernel steps with TF set, so the pushed rflags have TF
+// although the program's rflags have not. When the test's rflags before
+// the PUSHF had TF clear (the reference has not stepped yet), the pushed
+// word's TF is the stepper's: it is cleared in the test's memory.
+func (f *testFollower) clearStepTrap(ctx context.Context) error {
+	if fl, _ := f.ref.Registers().Uint64("eflags"); fl&trapFlag != 0 {
+		return nil // the reference's rflags before the PUSHF: the program's TF
+	}
+	sp, _ := f.t.Registers().Uint64("rsp")
+	var w [8]byte
+	if f.t.ReadMemory(ctx, sp, w[:]) != nil || le(w[:])&trapFlag == 0 {
+		return nil
+	}
+	putLE(w[:], le(w[:])&^trapFlag)
+	if err := f.t.WriteMemory(ctx, sp, w[:]); err != nil {
+		return fmt.Errorf("clearing the stepper's trap flag in a pushed rflags: %w", err)
+	}
+	f.synced["pushf trap flag"]++
+	return nil
 }
 
 func (f *testFollower) code(ctx context.Context, pc uint64) []byte {
@@ -451,21 +681,122 @@ func (f *testFollower) memSpans(inst x86asm.Inst, ok bool) []span {
 
 // Registers gives the test's registers in the reference's address space;
 // bits the test's stub cannot report keep the reference's value (dst
-// holds it).
+// holds the reference's registers when called). A value equal on both
+// sides as it is is not translated (data that happens to lie in a test
+// region). When the step left an address of a correspondence in a
+// register, the parity flag (and the adjust flag unless the two regions
+// agree in their low four bits) is the parity of the address's low byte:
+// it differs by nature and is taken from the reference (counted as synced
+// "address flags").
 func (f *testFollower) Registers(dst *machine.Snapshot) error {
+	addrFlags := f.addrFlags
+	flagsIx := -1
 	for i := range f.rl.Regs {
 		if f.ix[i] < 0 {
 			continue
 		}
-		v := f.testValue(i)
 		d := dst.Reg(i)
+		if f.rl.Regs[i].Name == "eflags" {
+			flagsIx = i
+		}
+		if f.ptr[i] && len(d) == 8 {
+			raw := le(f.t.Registers().Reg(f.ix[i]))
+			if raw == le(d) {
+				continue
+			}
+			if raw>>32 == 0 && le(d)>>32 == 0 && f.lowHalves(raw, le(d)) {
+				f.synced["address low halves"]++
+				continue
+			}
+		}
+		v := f.testValue(i)
 		if m := f.fixed[i]; m != 0 {
 			nv := le(v)&^m | le(d)&m
 			putLE(v, nv)
 		}
 		copy(d, v)
 	}
+	if addrFlags != 0 && flagsIx >= 0 && f.syscallNr < 0 {
+		d := dst.Reg(flagsIx)
+		ref := le(f.ref.Registers().Reg(flagsIx))
+		if (le(d)^ref)&addrFlags != 0 {
+			putLE(d, le(d)&^addrFlags|ref&addrFlags)
+			f.synced["address flags"]++
+			// The test goes on with the reference's flags, as after cpuid.
+			j := f.ix[flagsIx]
+			f.scratch.CopyFrom(f.t.Registers())
+			tv := le(f.scratch.Reg(j))
+			putLE(f.scratch.Reg(j), tv&^addrFlags|ref&addrFlags)
+			if err := f.t.WriteRegisters(f.ctx, f.scratch); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// statusFlags are CF, PF, AF, ZF, SF and OF.
+const statusFlags = 0x8d5
+
+// addressOperandFlags gives the flags an instruction computes from an
+// address, which differ by nature: when one of its register operands
+// holds, on the test, an address of a correspondence or its low half (a
+// value other than the reference's), the status flags are the address's
+// and are taken from the reference.
+func (f *testFollower) addressOperandFlags(inst x86asm.Inst) uint64 {
+	regs := f.t.Registers()
+	for _, a := range inst.Args {
+		r, ok := a.(x86asm.Reg)
+		if !ok {
+			continue
+		}
+		switch {
+		case r >= x86asm.RAX && r <= x86asm.R15:
+		case r >= x86asm.EAX && r <= x86asm.R15L:
+			r = r - x86asm.EAX + x86asm.RAX
+		default:
+			continue
+		}
+		name := strings.ToLower(r.String())
+		v, ok := regs.Uint64(name)
+		if !ok {
+			continue
+		}
+		rv, _ := f.ref.Registers().Uint64(name)
+		if rv == v {
+			continue // data equal on both sides
+		}
+		if _, ok := f.corrOf(v); ok || v>>32 == 0 && rv>>32 == 0 && f.lowHalves(v, rv) {
+			return statusFlags
+		}
+	}
+	return 0
+}
+
+// lowHalves reports whether test and ref, both 32-bit values, are the low
+// halves of corresponding addresses (a 32-bit move of a pointer, as
+// string functions do to compute alignments): they differ by the low half
+// of a correspondence's offset.
+func (f *testFollower) lowHalves(test, ref uint64) bool {
+	for _, c := range f.corrs {
+		if uint32(test-ref) == uint32(c.test-c.ref) {
+			return true
+		}
+	}
+	return false
+}
+
+// corrOf is the correspondence whose test region holds v, or else ends
+// at v (a pointer one past the end, as loops compute).
+func (f *testFollower) corrOf(v uint64) (corr, bool) {
+	for _, end := range []bool{false, true} {
+		for _, c := range f.corrs {
+			if v >= c.test && (v-c.test < c.n || end && v-c.test == c.n) {
+				return c, true
+			}
+		}
+	}
+	return corr{}, false
 }
 
 // Adopt writes the reference's state into the test. After a system call
@@ -515,7 +846,7 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 	}
 	f.scratch.CopyFrom(f.t.Registers())
 	for i := range f.rl.Regs {
-		j := f.ix[i]
+		j := f.testIndex(i, s)
 		if j < 0 {
 			continue
 		}
@@ -524,6 +855,13 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 		if f.ptr[i] && len(v) == 8 {
 			tmp := make([]byte, 8)
 			putLE(tmp, f.toTest(le(v)))
+			v = tmp
+		}
+		if m := f.fixed[i]; m != 0 && len(v) <= 8 {
+			// Bits of the stub's own convention (the x87 tag word's
+			// format, the stepper's TF) stay the test's.
+			tmp := make([]byte, len(v))
+			putLE(tmp, le(v)&^m|le(d)&m)
 			v = tmp
 		}
 		copy(d, v)
@@ -544,8 +882,33 @@ func (f *testFollower) CachedPages() []uint64 { return nil }
 
 // ReadMemory reads the test's memory at the address corresponding to the
 // reference's addr.
+// Aligned 8-byte words pointing into a correspondence are shown as the
+// reference's addresses, like registers.
 func (f *testFollower) ReadMemory(addr uint64, p []byte) error {
-	return f.t.ReadMemory(f.ctx, f.toTest(addr), p)
+	if err := f.t.ReadMemory(f.ctx, f.toTest(addr), p); err != nil {
+		return err
+	}
+	if len(f.corrs) == 0 {
+		return nil
+	}
+	var ref []byte // read once, when some word may need translating
+	for k := int((8 - addr%8) % 8); k+8 <= len(p); k += 8 {
+		v := le(p[k : k+8])
+		if _, ok := f.corrOf(v); !ok {
+			continue
+		}
+		if ref == nil {
+			ref = make([]byte, len(p))
+			if f.ref.ReadMemory(f.ctx, addr, ref) != nil {
+				clear(ref)
+			}
+		}
+		// Data equal on both sides as it is stays as it is.
+		if le(ref[k:k+8]) != v {
+			putLE(p[k:k+8], f.toRef(v))
+		}
+	}
+	return nil
 }
 
 func (f *testFollower) NotModelled() map[string]string     { return copyReasons(f.notMod) }

@@ -60,3 +60,34 @@ func rawSteps(b *testing.B, ctx context.Context, sp gdbtarget.Spec, prog string)
 	}
 	return float64(n) / time.Since(start).Seconds()
 }
+
+// BenchmarkPairingGdbserver is BenchmarkPairingValgrind with the host CPU
+// under gdbserver as the test (the stack pointer moved, the entry block
+// copied, PUSHF-free loop).
+func BenchmarkPairingGdbserver(b *testing.B) {
+	testprog.RequireQEMU(b)
+	prog := testprog.Build(b, "testdata/valgrind-loop.S")
+	sp, err := gdbtarget.ParseSpec("gdbserver")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for range b.N {
+		rawGS := rawSteps(b, ctx, sp, prog)
+		rawQEMU := rawSteps(b, ctx, gdbtarget.Spec{Kind: gdbtarget.Template, Words: []string{"qemu-x86_64", "-g", "{sock}", "{prog}"}, Sock: true}, prog)
+		rep, err := RunTest(ctx, TestOptions{Options: Options{Program: prog, Arbiter: ArbiterDivergences}, Test: sp})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Outcome != harness.Agree {
+			b.Fatalf("outcome %s: %v", rep.Outcome, rep.Err)
+		}
+		pair := float64(rep.Steps) / rep.Duration.Seconds()
+		floor := min(rawGS, rawQEMU)
+		b.ReportMetric(pair, "lockstep-insn/s")
+		b.ReportMetric(rawGS, "gdbserver-raw-steps/s")
+		b.ReportMetric(rawQEMU, "qemu-raw-steps/s")
+		b.ReportMetric(pair/floor, "x-floor")
+	}
+}

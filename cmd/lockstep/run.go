@@ -109,7 +109,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var jobs int
 	fs.IntVar(&jobs, "j", 1, "with --mode block or insn: check the run in `N` parts cut at system calls, N at once")
 	fs.StringVar(&window, "window", "", "with --mode block or insn: check only part `I/N` of the run (parts cut at system calls; for a CI matrix)")
-	fs.StringVar(&testSpec, "test", "", "an emulator under test, stepped beside QEMU: valgrind, unix:PATH, HOST:PORT, pipe:CMD, or a command `template` with {sock} or {port}, {prog} and {args}")
+	fs.StringVar(&testSpec, "test", "", "an emulator under test, stepped beside QEMU: valgrind, gdbserver (the host CPU), unix:PATH, HOST:PORT, pipe:CMD, or a command `template` with {sock} or {port}, {prog} and {args}")
 	fs.StringVar(&testLayout, "test-layout", "", "register layout `file` for a --test stub without a target description (NAME BITS per line, in 'g' order)")
 	prog, pargs, ok := parseProgram(fs, args, stderr)
 	if !ok {
@@ -157,7 +157,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case jobs > 1:
 		rep, err = session.RunWindows(ctx, opts, session.Split{N: jobs, Only: -1, Jobs: jobs})
 	case testSpec != "":
-		rep, err = runTest(ctx, opts, testSpec, testLayout)
+		rep, err = runTest(ctx, opts, testSpec, testLayout, q.stdin)
 	default:
 		rep, err = session.Run(ctx, opts)
 	}
@@ -202,13 +202,21 @@ func exitStatus(res *harness.Result) int {
 func harnessStyle(w io.Writer) harness.Style { return harness.Style{Color: isTerminal(w)} }
 
 // runTest runs the pairing of `run --test`: QEMU as the reference, the
-// emulator under test beside it.
-func runTest(ctx context.Context, opts session.Options, spec, layoutFile string) (*session.Report, error) {
+// emulator under test beside it, each reading stdinPath (if any) itself.
+func runTest(ctx context.Context, opts session.Options, spec, layoutFile, stdinPath string) (*session.Report, error) {
 	sp, err := gdbtarget.ParseSpec(spec)
 	if err != nil {
 		return nil, fmt.Errorf("--test: %w", err)
 	}
 	topts := session.TestOptions{Options: opts, Test: sp, TestName: spec}
+	if stdinPath != "" {
+		f, err := os.Open(stdinPath)
+		if err != nil {
+			return nil, fmt.Errorf("stdin for the test: %w", err)
+		}
+		defer f.Close()
+		topts.TestStdin = f
+	}
 	if layoutFile != "" {
 		b, err := os.ReadFile(layoutFile)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,6 +45,69 @@ func TestRunTestBadPeers(t *testing.T) {
 	for _, n := range []string{"vgdb", "valgrind", "/bin/true", "/bin/false"} {
 		if pids := testprog.Children(n); len(pids) > 0 {
 			t.Errorf("%s left running: %v", n, pids)
+		}
+	}
+}
+
+// TestRunTestThreeOpinions: in a pairing's JSON, the first divergence
+// names each side's value (reference, test, the Unicorn oracle asked from
+// the state before the instruction, the host) and says which agree. The
+// test is the host itself under gdbserver; QEMU 7.2's BLSI carry flag is
+// wrong, and the oracle (which corrects Unicorn's copy of that mistake)
+// sides with the test. --test gdbserver also gives exit status 1 there.
+func TestRunTestThreeOpinions(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	tests := []struct {
+		src, spec                                string
+		step                                     float64
+		reference, test, oracle, hardware, agree string
+		verdict                                  string
+	}{
+		{"../../examples/blsi.S", "gdbserver", 2, "0x00000202", "0x00000203", "0x00000203", "0x00000203",
+			"test and oracle agree; the reference differs", "reference-wrong"},
+		{"../../examples/valgrind-cmpxchg32.S", "valgrind", 4, "0x1234567800000005", "0x0000000000000005", "0x1234567800000005",
+			"0x1234567800000005", "reference and oracle agree; the test differs", "test-wrong"},
+	}
+	for _, tt := range tests {
+		prog := testprog.Build(t, tt.src)
+		code, rep, errs := runJSON(t, "--test", tt.spec, "--", prog)
+		if code != 1 {
+			t.Fatalf("%s: exit %d, stderr %s", tt.spec, code, errs)
+		}
+		d, _ := rep["divergence"].(map[string]any)
+		want := map[string]any{"step": tt.step, "reference": tt.reference, "test": tt.test, "oracle": tt.oracle,
+			"hardware": tt.hardware, "agreement": tt.agree, "verdict": tt.verdict}
+		for k, v := range want {
+			if d[k] != v {
+				t.Errorf("%s: divergence.%s = %v, want %v", tt.spec, k, d[k], v)
+			}
+		}
+		if p, _ := rep["pairing"].(map[string]any); p == nil || p["test"] != tt.spec {
+			t.Errorf("%s: pairing %v", tt.spec, rep["pairing"])
+		}
+	}
+	for _, n := range []string{"gdbserver", "valgrind", "vgdb"} {
+		if pids := testprog.Children(n); len(pids) > 0 {
+			t.Errorf("%s left running: %v", n, pids)
+		}
+	}
+}
+
+// TestRunTestStdin: with --stdin, QEMU and the emulator under test each
+// read the file themselves, so a program reading stdin agrees.
+func TestRunTestStdin(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	prog := testprog.Build(t, "../../corpus/programs/syscall/read-stdin.S", "-I../../corpus/programs")
+	in := filepath.Join(t.TempDir(), "in")
+	if err := os.WriteFile(in, []byte("The quick brown fox\njumps over\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{"gdbserver", "qemu-x86_64 -g {sock} {prog} {args}"} {
+		code, rep, errs := runJSON(t, "--stdin", in, "--test", spec, "--", prog)
+		if code != 0 || rep["outcome"] != "agree" {
+			t.Errorf("--test %q: exit %d, outcome %v, stderr %s", spec, code, rep["outcome"], errs)
 		}
 	}
 }
