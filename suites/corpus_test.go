@@ -66,7 +66,13 @@ func describeCorpus(mode session.Mode, relabel func([]string) []string) {
 		if relabel != nil {
 			labels = relabel(labels)
 		}
-		table = append(table, Entry(e.Name, Label(labels...), SpecTimeout(10*time.Minute), e))
+		timeout := 10 * time.Minute
+		if e.HasLabel("long") && mode == session.StepMode {
+			// long/sieve stepped takes about 9 minutes alone, more beside
+			// the insn-mode corpus in make test-long.
+			timeout = 30 * time.Minute
+		}
+		table = append(table, Entry(e.Name, Label(labels...), SpecTimeout(timeout), e))
 	}
 	builder := &corpus.Builder{}
 	DescribeTable("runs as its manifest records",
