@@ -355,7 +355,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		r.pre.CopyFrom(r.ref.Registers())
 		r.realigned, r.corrected = false, false
 	}
-	fs, err := r.fol.Step(ctx)
+	fs, err := r.followerStep(ctx)
 	if err != nil {
 		return false, fmt.Errorf("follower: %w", err)
 	}
@@ -426,6 +426,42 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		return true, nil
 	}
 	return false, fmt.Errorf("follower: unknown step kind %d", fs.Kind)
+}
+
+// Overlapper is a follower that can step at the same time as the
+// reference: an emulator under test over its own stub. StepBeside steps
+// the follower while refStep steps the reference, and returns both
+// outcomes; it returns ok false, having done nothing, for an instruction
+// the harness must see before the reference runs it (a system call).
+type Overlapper interface {
+	StepBeside(ctx context.Context, refStep func() (machine.Stop, error)) (fs FollowStep, rs machine.Stop, ok bool, err error)
+}
+
+// followerStep steps the follower, and the reference beside it when the
+// follower can overlap the two (the reference's stop is then the next
+// refStep's).
+func (r *run) followerStep(ctx context.Context) (FollowStep, error) {
+	ov, ok := r.fol.(Overlapper)
+	if !ok || r.preStop != nil {
+		return r.fol.Step(ctx)
+	}
+	var refErr error
+	fs, rs, ok, err := ov.StepBeside(ctx, func() (machine.Stop, error) {
+		rs, err := r.refStep(ctx)
+		refErr = err
+		return rs, err
+	})
+	switch {
+	case refErr != nil:
+		return fs, fmt.Errorf("stepping beside the reference: %w", refErr)
+	case err != nil || !ok:
+		if err == nil {
+			return r.fol.Step(ctx)
+		}
+		return fs, err
+	}
+	r.preStop = &rs
+	return fs, nil
 }
 
 func (r *run) refStep(ctx context.Context) (machine.Stop, error) {

@@ -161,6 +161,11 @@ var syncOps = map[x86asm.Op]bool{x86asm.CPUID: true, x86asm.RDTSC: true, x86asm.
 // testFollower is the emulator under test as the harness's follower: its
 // registers and memory are shown in the reference's address space.
 type testFollower struct {
+	// beside: StepBeside runs the reference's step meanwhile, and
+	// refBefore holds its registers from before.
+	beside    bool
+	refBefore *machine.Snapshot
+
 	ctx    context.Context
 	t      *gdbtarget.Target
 	ref    harness.Reference
@@ -597,7 +602,7 @@ const (
 // the PUSHF had TF clear (the reference has not stepped yet), the pushed
 // word's TF is the stepper's: it is cleared in the test's memory.
 func (f *testFollower) clearStepTrap(ctx context.Context) error {
-	if fl, _ := f.ref.Registers().Uint64("eflags"); fl&trapFlag != 0 {
+	if fl, _ := f.refRegisters().Uint64("eflags"); fl&trapFlag != 0 {
 		return nil // the reference's rflags before the PUSHF: the program's TF
 	}
 	sp, _ := f.t.Registers().Uint64("rsp")
@@ -762,7 +767,7 @@ func (f *testFollower) addressOperandFlags(inst x86asm.Inst) uint64 {
 		if !ok {
 			continue
 		}
-		rv, _ := f.ref.Registers().Uint64(name)
+		rv, _ := f.refRegisters().Uint64(name)
 		if rv == v {
 			continue // data equal on both sides
 		}
@@ -944,4 +949,47 @@ func copyReasons(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// StepBeside steps the test while the harness steps the reference: the
+// two stubs' round trips overlap. Meanwhile the test's step reads the
+// reference's registers from before (a snapshot) and nothing else of it. A
+// system call is left to Step: the harness compares memory before the
+// reference makes it.
+func (f *testFollower) StepBeside(ctx context.Context, refStep func() (machine.Stop, error)) (harness.FollowStep, machine.Stop, bool, error) {
+	if inst, err := x86asm.Decode(f.code(ctx, f.t.PC()), 64); err == nil && inst.Op == x86asm.SYSCALL {
+		return harness.FollowStep{}, machine.Stop{}, false, nil
+	}
+	if f.refBefore == nil {
+		f.refBefore = f.ref.Layout().NewSnapshot()
+	}
+	f.refBefore.CopyFrom(f.ref.Registers())
+	type result struct {
+		st  machine.Stop
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := refStep()
+		done <- result{st, err}
+	}()
+	f.beside = true
+	fs, err := f.Step(ctx)
+	f.beside = false
+	r := <-done
+	switch {
+	case r.err != nil:
+		return fs, r.st, true, r.err
+	case err != nil:
+		return fs, r.st, true, err
+	}
+	return fs, r.st, true, nil
+}
+
+// refRegisters are the reference's registers from before the step.
+func (f *testFollower) refRegisters() *machine.Snapshot {
+	if f.beside {
+		return f.refBefore
+	}
+	return f.ref.Registers()
 }
