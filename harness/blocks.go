@@ -52,9 +52,6 @@ type Checkpointer interface {
 // block that branches back into itself); QEMU's blocks hold at most 512.
 const maxStraight = 512
 
-// blockInsn is one follower step since the last block boundary.
-type blockInsn struct{ pc uint64 }
-
 // windowEnd is how a window ends: the instruction the follower does not
 // run on its own, where the reference is stopped with a breakpoint.
 type windowEnd struct {
@@ -277,7 +274,7 @@ func (r *run) replayBlock(ctx context.Context, blk *machine.Snapshot, done *uint
 		}
 		*done++
 		r.res.Steps++
-		r.blockInsns = append(r.blockInsns, blockInsn{pc: fs.PC})
+		r.blockInsns = append(r.blockInsns, fs.PC)
 		pc := r.cp.PC()
 		jumped := pc <= fs.PC || pc > fs.PC+15
 		if pc == target {
@@ -330,7 +327,7 @@ func (r *run) windowStop(ctx context.Context, stop machine.Stop, done *uint64, e
 		}
 		*done++
 		r.res.Steps++
-		r.blockInsns = append(r.blockInsns, blockInsn{pc: fs.PC})
+		r.blockInsns = append(r.blockInsns, fs.PC)
 	}
 	if end.cut && *done == end.steps && stop.Kind == machine.Stepped {
 		r.limitReached(LimitSteps)
@@ -426,8 +423,8 @@ func (r *run) compareBlock(ctx context.Context, s *machine.Snapshot, logged bool
 // other than 1 is assumed, which leaves OF undefined.
 func (r *run) blockUndefined(ctx context.Context) uint64 {
 	var m uint64
-	for _, in := range r.blockInsns {
-		m |= UndefinedFlags(r.code(ctx, in.pc), 2)
+	for _, pc := range r.blockInsns {
+		m |= UndefinedFlags(r.code(ctx, pc), 2)
 	}
 	return m
 }
@@ -443,13 +440,12 @@ func (r *run) blockDiverge(ctx context.Context, d *Divergence, ref *machine.Snap
 	}
 	insns := r.blockInsns[:n]
 	b := &BlockDivergence{}
-	for _, in := range insns {
-		b.Instructions = append(b.Instructions, r.instruction(ctx, in.pc))
+	for _, pc := range insns {
+		b.Instructions = append(b.Instructions, r.instruction(ctx, pc))
 	}
 	last := r.cp.PC()
 	if n > 0 {
-		b.Start = insns[0].pc
-		last = insns[n-1].pc
+		b.Start, last = insns[0], insns[n-1]
 	}
 	d.Block = b
 	d.Instruction = r.instruction(ctx, last)

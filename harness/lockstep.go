@@ -135,13 +135,14 @@ type run struct {
 	blockRef      *machine.Snapshot // the reference's state at a block boundary
 	blockCmp      *machine.Snapshot // the same, as compared
 	blockCompared []bool            // compared registers the log has
-	blockInsns    []blockInsn       // follower steps since the last boundary
+	blockInsns    []uint64          // addresses the follower ran since the last boundary
 	signalled     bool              // the reference stopped with a signal to deliver
 	trail         []trailOp         // what the reference did, for localization
 	pending       *pendingBlock     // a block divergence to localize
 	preStop       *machine.Stop     // a stop the reference already made, for the next refStep
 	suspects      map[uint64]bool   // addresses whose instruction the judge corrected: stepped from then on
 	quiet         *quietJudge       // judging a block for a verdict, not for divergences
+	overlap       Overlapper        // the follower, when it can step beside the reference
 	stepped       int               // instructions to compare stepped before the next window
 	seen          []uint32          // the window that last ran an address (by hash)
 	seenGen       uint32            // the current window, in seen
@@ -324,6 +325,7 @@ func (r *run) setupCompare() error {
 	}
 	r.folRegs = r.layout.NewSnapshot()
 	r.pre = r.layout.NewSnapshot()
+	r.overlap, _ = r.fol.(Overlapper)
 	r.hist = newHistory(r.cfg.History, r.ref.Registers())
 	return nil
 }
@@ -441,8 +443,8 @@ type Overlapper interface {
 // follower can overlap the two (the reference's stop is then the next
 // refStep's).
 func (r *run) followerStep(ctx context.Context) (FollowStep, error) {
-	ov, ok := r.fol.(Overlapper)
-	if !ok || r.preStop != nil {
+	ov := r.overlap
+	if ov == nil || r.preStop != nil {
 		return r.fol.Step(ctx)
 	}
 	var refErr error

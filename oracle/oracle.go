@@ -556,7 +556,6 @@ func (o *Oracle) step(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	in := decode(code)
-	res.Suspect = suspect(code, &in)
 	switch in.class {
 	case clsSyscall, clsInt80:
 		res.Kind, res.Insn = Syscall, in.name
@@ -588,6 +587,7 @@ func (o *Oracle) step(ctx context.Context) (Result, error) {
 		}
 		return res, nil
 	}
+	res.Suspect = suspect(code, &in) // an instruction that runs, from here on
 	if in.align16 && in.len > 0 {
 		if ea := o.effectiveAddress(o.cur, pc, &in); ea&15 != 0 {
 			res.Kind, res.Insn = Fault, mnemonic(code)

@@ -383,9 +383,6 @@ func (t *Tracer) readStreamLog() error {
 	return nil
 }
 
-// Mode is how QEMU runs the program.
-func (t *Tracer) Mode() Mode { return t.mode }
-
 // resumed is a free run in progress: its stop reply, when it comes.
 type resumed struct {
 	until uint64
@@ -432,9 +429,6 @@ func (t *Tracer) Resume(ctx context.Context, until uint64) error {
 	}()
 	return nil
 }
-
-// Running reports whether QEMU runs freely (between Resume and Wait).
-func (t *Tracer) Running() bool { return t.run != nil }
 
 // maxFreeRun bounds one free run of QEMU (one window).
 const maxFreeRun = 6 * time.Hour

@@ -84,7 +84,6 @@ type Tracer struct {
 	ended           bool
 	last            machine.Stop
 
-	mode    Mode
 	cfg     Config              // for Restart
 	stream  *stream             // Blocks and Insns: the log FIFO
 	logIx   map[string]logField // layout registers found in a log record
@@ -105,7 +104,7 @@ func Start(ctx context.Context, cfg Config) (_ *Tracer, err error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tracer{proc: proc, code: make(map[uint64][]byte), mode: cfg.Mode, cfg: cfg}
+	t := &Tracer{proc: proc, code: make(map[uint64][]byte), cfg: cfg}
 	defer func() {
 		if err != nil {
 			t.Close()
@@ -197,6 +196,11 @@ func (t *Tracer) Last() machine.Stop { return t.last }
 func (t *Tracer) ReadMemory(ctx context.Context, addr uint64, p []byte) error {
 	if t.ended {
 		return ErrExited
+	}
+	if t.run != nil {
+		// The stub cannot be asked while QEMU runs; block mode's oracle
+		// fetches every page it needs before (docs/block-mode.md).
+		return fmt.Errorf("qemutrace: read at %#x while QEMU runs freely", addr)
 	}
 	if err := t.conn.ReadMemory(ctx, addr, p); err != nil {
 		return fmt.Errorf("qemutrace: read %d bytes at %#x: %w", len(p), addr, err)

@@ -4,10 +4,8 @@ import (
 	"context"
 	"syscall"
 	"testing"
-	"time"
 
 	"lockstep/internal/testprog"
-	"lockstep/qemutrace"
 )
 
 // BenchmarkLockstep prints, for one program of about 190,000 instructions
@@ -82,18 +80,6 @@ func measure(b *testing.B, opts Options, exit int) measured {
 	}
 	// The floor: the same number of raw steps (the programs make no
 	// syscall until their end, which the raw loop stops short of).
-	tr, err := qemutrace.Start(ctx, qemutrace.Config{Program: opts.Program, CPU: rep.CPU, TempDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tr.Close()
-	n := m.steps - 10
-	start := time.Now()
-	for range n {
-		if err := tr.StepRaw(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	m.floor = float64(n) / time.Since(start).Seconds()
+	m.floor = rspFloor(b, opts.Program, rep.CPU, m.steps-10)
 	return m
 }

@@ -65,17 +65,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if ex != nil {
 		defer ex.Close()
 	}
-	cpu := opts.CPU
-	if cpu == "" && ex != nil {
-		cpu = ArbiterCPU()
-	} else if cpu == "" {
-		cpu = oracle.QEMUCPU()
-	}
-	tr, err := qemutrace.Start(ctx, qemutrace.Config{
-		QEMU: opts.QEMU, CPU: cpu, ExtraArgs: opts.ExtraArgs,
-		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir,
-		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir, Mode: opts.Mode,
-	})
+	cpu := qemuCPU(opts, ex != nil, oracle.QEMUCPU())
+	tr, err := qemutrace.Start(ctx, qemuConfig(opts, cpu))
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +102,27 @@ const (
 	BlockMode = qemutrace.Blocks
 	InsnMode  = qemutrace.Insns
 )
+
+// qemuCPU is QEMU's -cpu model for opts: the one asked for, else the
+// arbiter's model when the host judges, else fallback.
+func qemuCPU(opts Options, judged bool, fallback string) string {
+	switch {
+	case opts.CPU != "":
+		return opts.CPU
+	case judged:
+		return ArbiterCPU()
+	}
+	return fallback
+}
+
+// qemuConfig starts QEMU on opts' program with the given model.
+func qemuConfig(opts Options, cpu string) qemutrace.Config {
+	return qemutrace.Config{
+		QEMU: opts.QEMU, CPU: cpu, ExtraArgs: opts.ExtraArgs,
+		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir,
+		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir, Mode: opts.Mode,
+	}
+}
 
 // ParseMode parses a --mode value: step, block or insn.
 func ParseMode(s string) (Mode, error) {

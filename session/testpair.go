@@ -52,17 +52,10 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 	if ex != nil {
 		defer ex.Close()
 	}
-	cpu := opts.CPU
-	if cpu == "" && ex != nil {
-		cpu = ArbiterCPU()
-	} else if cpu == "" {
-		cpu = "max"
-	}
-	tr, err := qemutrace.Start(ctx, qemutrace.Config{
-		QEMU: opts.QEMU, CPU: cpu, ExtraArgs: opts.ExtraArgs,
-		Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir,
-		Stdin: opts.Stdin, Stdout: opts.Stdout, Stderr: opts.Stderr, TempDir: opts.TempDir,
-	})
+	cpu := qemuCPU(opts.Options, ex != nil, "max")
+	qcfg := qemuConfig(opts.Options, cpu)
+	qcfg.Mode = qemutrace.Stepped // the pairing steps both stubs
+	tr, err := qemutrace.Start(ctx, qcfg)
 	if err != nil {
 		return nil, err
 	}

@@ -17,13 +17,19 @@ import (
 // be no faster than the slower side; the target is 0.8 of it.
 func BenchmarkPairingValgrind(b *testing.B) {
 	testprog.RequireQEMU(b)
+	benchPairing(b, gdbtarget.Spec{Kind: gdbtarget.Valgrind}, "valgrind")
+}
+
+// benchPairing measures QEMU against the test sp on the valgrind loop,
+// with both raw floors in the same run.
+func benchPairing(b *testing.B, sp gdbtarget.Spec, name string) {
 	prog := testprog.Build(b, "testdata/valgrind-loop.S")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	for range b.N {
-		rawVG := rawSteps(b, ctx, gdbtarget.Spec{Kind: gdbtarget.Valgrind}, prog)
+		rawTest := rawSteps(b, ctx, sp, prog)
 		rawQEMU := rawSteps(b, ctx, gdbtarget.Spec{Kind: gdbtarget.Template, Words: []string{"qemu-x86_64", "-g", "{sock}", "{prog}"}, Sock: true}, prog)
-		rep, err := RunTest(ctx, TestOptions{Options: Options{Program: prog, Arbiter: ArbiterDivergences}, Test: gdbtarget.Spec{Kind: gdbtarget.Valgrind}})
+		rep, err := RunTest(ctx, TestOptions{Options: Options{Program: prog, Arbiter: ArbiterDivergences}, Test: sp})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -31,11 +37,10 @@ func BenchmarkPairingValgrind(b *testing.B) {
 			b.Fatalf("outcome %s: %v", rep.Outcome, rep.Err)
 		}
 		pair := float64(rep.Steps) / rep.Duration.Seconds()
-		floor := min(rawVG, rawQEMU)
 		b.ReportMetric(pair, "lockstep-insn/s")
-		b.ReportMetric(rawVG, "valgrind-raw-steps/s")
+		b.ReportMetric(rawTest, name+"-raw-steps/s")
 		b.ReportMetric(rawQEMU, "qemu-raw-steps/s")
-		b.ReportMetric(pair/floor, "x-floor")
+		b.ReportMetric(pair/min(rawTest, rawQEMU), "x-floor")
 	}
 }
 
@@ -66,28 +71,9 @@ func rawSteps(b *testing.B, ctx context.Context, sp gdbtarget.Spec, prog string)
 // copied, PUSHF-free loop).
 func BenchmarkPairingGdbserver(b *testing.B) {
 	testprog.RequireQEMU(b)
-	prog := testprog.Build(b, "testdata/valgrind-loop.S")
 	sp, err := gdbtarget.ParseSpec("gdbserver")
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	for range b.N {
-		rawGS := rawSteps(b, ctx, sp, prog)
-		rawQEMU := rawSteps(b, ctx, gdbtarget.Spec{Kind: gdbtarget.Template, Words: []string{"qemu-x86_64", "-g", "{sock}", "{prog}"}, Sock: true}, prog)
-		rep, err := RunTest(ctx, TestOptions{Options: Options{Program: prog, Arbiter: ArbiterDivergences}, Test: sp})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if rep.Outcome != harness.Agree {
-			b.Fatalf("outcome %s: %v", rep.Outcome, rep.Err)
-		}
-		pair := float64(rep.Steps) / rep.Duration.Seconds()
-		floor := min(rawGS, rawQEMU)
-		b.ReportMetric(pair, "lockstep-insn/s")
-		b.ReportMetric(rawGS, "gdbserver-raw-steps/s")
-		b.ReportMetric(rawQEMU, "qemu-raw-steps/s")
-		b.ReportMetric(pair/floor, "x-floor")
-	}
+	benchPairing(b, sp, "gdbserver")
 }

@@ -51,8 +51,9 @@ func RunWindows(ctx context.Context, opts Options, sp Split) (*Report, error) {
 	start := time.Now()
 	// Where the parts start need not be exact: any system-call counts
 	// split the run into parts that cover it.
-	syscalls, err := qemutrace.CountSyscalls(ctx, qemutrace.Config{QEMU: opts.QEMU, CPU: cpuModel(opts),
-		ExtraArgs: opts.ExtraArgs, Program: opts.Program, Args: opts.Args, Env: opts.Env, Dir: opts.Dir, TempDir: opts.TempDir})
+	// The model Run picks where the host can judge (the usual case): a
+	// count needs only the same code paths.
+	syscalls, err := qemutrace.CountSyscalls(ctx, qemuConfig(opts, qemuCPU(opts, opts.Arbiter != ArbiterOff, oracle.QEMUCPU())))
 	if err != nil {
 		return nil, err
 	}
@@ -143,16 +144,4 @@ func merge(parts []*Report, syscalls uint64) *Report {
 		r.Divergences = r.Divergences[:1]
 	}
 	return out
-}
-
-// cpuModel is the -cpu model Run gives QEMU for opts, when the host can
-// judge (the usual case); a count needs only the same code paths.
-func cpuModel(opts Options) string {
-	switch {
-	case opts.CPU != "":
-		return opts.CPU
-	case opts.Arbiter == ArbiterOff:
-		return oracle.QEMUCPU()
-	}
-	return ArbiterCPU()
 }
