@@ -207,6 +207,13 @@ func (c *Conn) resume(ctx context.Context, action byte, sig int) (Stop, error) {
 			return Stop{}, err
 		}
 	}
+	c.cmd = c.resumeCommand(action, sig)
+	return c.stopReply(ctx, c.cmd)
+}
+
+// resumeCommand builds the command for action in c.cmd: vCont for the
+// thread of the last stop reply when the stub supports it.
+func (c *Conn) resumeCommand(action byte, sig int) []byte {
 	var supported bool
 	switch action {
 	case 's':
@@ -229,8 +236,7 @@ func (c *Conn) resume(ctx context.Context, action byte, sig int) (Stop, error) {
 	if supported && c.thread != "" {
 		cmd = append(append(cmd, ':'), c.thread...)
 	}
-	c.cmd = cmd
-	return c.stopReply(ctx, cmd)
+	return cmd
 }
 
 // queryVCont asks once which vCont actions the stub supports.
@@ -272,6 +278,11 @@ func (c *Conn) stopReply(ctx context.Context, cmd []byte) (Stop, error) {
 	if err != nil {
 		return Stop{}, err
 	}
+	return c.parseStopReply(ctx, cmd, p)
+}
+
+// parseStopReply decodes the stop reply p to cmd and follows its thread.
+func (c *Conn) parseStopReply(ctx context.Context, cmd, p []byte) (Stop, error) {
 	if e := parseError(p, cmd); e != nil {
 		return Stop{}, e
 	}
