@@ -122,6 +122,23 @@ func decodeData(dst, data []byte, limit int) ([]byte, error) {
 	prev := -1 // previous raw character, -1 at the start
 	esc := false
 	for i := 0; i < len(data); i++ {
+		if !esc {
+			// Copy the plain characters up to the next marker at once:
+			// a run-length encoded register file is mostly plain hex.
+			k := 0
+			for i+k < len(data) && data[i+k] != '*' && data[i+k] != '}' {
+				k++
+			}
+			if k > 0 {
+				if len(dst)+k > limit {
+					return dst, fmt.Errorf("rsp: %w: decoded data exceeds %d bytes", errMalformed, limit)
+				}
+				dst = append(dst, data[i:i+k]...)
+				prev = int(data[i+k-1])
+				i += k - 1
+				continue
+			}
+		}
 		b := data[i]
 		n := 1
 		if b == '*' {
@@ -141,6 +158,12 @@ func decodeData(dst, data []byte, limit int) ([]byte, error) {
 		prev = int(b)
 		if len(dst)+n > limit {
 			return dst, fmt.Errorf("rsp: %w: decoded data exceeds %d bytes", errMalformed, limit)
+		}
+		if !esc && b != '}' {
+			for ; n > 0; n-- {
+				dst = append(dst, b)
+			}
+			continue
 		}
 		for ; n > 0; n-- {
 			switch {
