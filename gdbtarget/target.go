@@ -80,6 +80,15 @@ type Target struct {
 	exit        machine.Stop
 	caps        []string
 	steps       uint64
+	batch       rsp.Batch
+	// code holds the bytes at pc read ahead with the last step's
+	// registers; valid only until anything else runs or is written.
+	code struct {
+		pc    uint64
+		buf   [maxInsn]byte
+		err   error
+		valid bool
+	}
 }
 
 // Start starts or connects to the target and stops it at the program's
@@ -352,28 +361,135 @@ func (t *Target) Ended() (machine.Stop, bool) { return t.exit, t.ended }
 
 func (t *Target) readRegisters(ctx context.Context) error {
 	if err := t.conn.ReadRegisters(ctx, t.regs.Regs); err != nil {
-		var e *rsp.Error
-		if errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e) {
-			return fmt.Errorf("gdbtarget: read registers ('g'): %w: %w", ErrNoRegisters, err)
-		}
-		return t.withStderr(fmt.Errorf("gdbtarget: read registers: %w", err))
+		return t.registersError(err)
 	}
 	return nil
+}
+
+// registersError explains a failed 'g'.
+func (t *Target) registersError(err error) error {
+	var e *rsp.Error
+	if errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e) {
+		return fmt.Errorf("gdbtarget: read registers ('g'): %w: %w", ErrNoRegisters, err)
+	}
+	return t.withStderr(fmt.Errorf("gdbtarget: read registers: %w", err))
 }
 
 // Step executes one instruction and reads the registers after it. A
 // signal other than the step's SIGTRAP is a Signalled stop (Linux
 // numbering); the guest's end is Exited or Killed.
 func (t *Target) Step(ctx context.Context) (machine.Stop, error) {
+	return t.StepWith(ctx, nil)
+}
+
+// maxInsn is the longest x86 instruction.
+const maxInsn = 15
+
+// Read is a memory read made in a step's round trips. Err is the read's
+// own failure (an unmapped address); Buf is valid when it is nil.
+type Read struct {
+	Addr uint64
+	Buf  []byte
+	Err  error
+}
+
+// StepReads says what to read around one step. With a stub in no-ack mode
+// the reads travel with the step and with the register read after it
+// (package rsp's Batch), so a step costs two round trips whatever it reads,
+// as a plain step and 'g' do.
+type StepReads struct {
+	Before []Read // read just before the instruction runs
+	After  []Read // read after it, with the registers
+	// NextPC is where the next instruction most likely starts, used when
+	// the stop reply does not expedite the pc (0: no guess). Its bytes are
+	// read ahead for Code.
+	NextPC uint64
+}
+
+// StepWith is Step with the reads rd asks for (nil: none). A Read that
+// fails keeps its error and does not fail the step.
+func (t *Target) StepWith(ctx context.Context, rd *StepReads) (machine.Stop, error) {
 	if t.ended {
 		return t.exit, ErrExited
 	}
 	pc := t.PC()
-	s, err := t.conn.Step(ctx)
-	if err != nil {
-		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: step at %#x: %w", pc, err))
+	t.code.valid = false
+	b := &t.batch
+	b.Reset()
+	if rd != nil {
+		for i := range rd.Before {
+			r := &rd.Before[i]
+			b.ReadMemory(r.Addr, r.Buf, &r.Err)
+		}
 	}
-	return t.stopped(ctx, pc, s)
+	var s rsp.Stop
+	var serr error
+	b.Step(&s, &serr)
+	if err := t.conn.Do(ctx, b); err != nil {
+		serr = err
+	}
+	if serr != nil {
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: step at %#x: %w", pc, serr))
+	}
+	st, ok, err := t.stopKind(pc, s)
+	if !ok {
+		return st, err
+	}
+	var next uint64 // where to read the next instruction ahead, for Code
+	if rd != nil {
+		if next = t.expeditedPC(s); next == 0 {
+			next = rd.NextPC
+		}
+	}
+	b.Reset()
+	var gerr error
+	b.ReadRegisters(t.regs.Regs, &gerr)
+	if rd != nil {
+		for i := range rd.After {
+			r := &rd.After[i]
+			b.ReadMemory(r.Addr, r.Buf, &r.Err)
+		}
+	}
+	if next != 0 {
+		t.code.pc, t.code.err = next, nil
+		b.ReadMemory(next, t.code.buf[:], &t.code.err)
+	}
+	if err := t.conn.Do(ctx, b); err != nil {
+		return st, t.withStderr(fmt.Errorf("gdbtarget: read registers: %w", err))
+	}
+	if gerr != nil {
+		return st, t.registersError(gerr)
+	}
+	t.code.valid = next != 0 && t.code.err == nil
+	return t.stepped(pc, st), nil
+}
+
+// expeditedPC is the pc a stop reply expedites, or 0.
+func (t *Target) expeditedPC(s rsp.Stop) uint64 {
+	reg := t.layout.Regs[t.pcIx]
+	for _, e := range s.Registers {
+		if e.Regnum == reg.Regnum && len(e.Value) == 8 {
+			return le64(e.Value)
+		}
+	}
+	return 0
+}
+
+// Code returns the bytes of the instruction at the pc (up to 15, fewer
+// where the mapping ends): read ahead with the last step's registers when
+// the guess was right, else read now.
+func (t *Target) Code(ctx context.Context) []byte {
+	pc := t.PC()
+	if t.code.valid && t.code.pc == pc {
+		return t.code.buf[:]
+	}
+	for n := maxInsn; n > 0; n-- {
+		if t.ReadMemory(ctx, pc, t.code.buf[:n]) == nil {
+			t.code.pc, t.code.valid = pc, n == maxInsn
+			return t.code.buf[:n]
+		}
+	}
+	return nil
 }
 
 // StepSyscall executes exactly the syscall instruction at the current pc
@@ -405,37 +521,52 @@ func (t *Target) StepSyscall(ctx context.Context) (machine.Stop, error) {
 	return t.stopped(ctx, pc, s)
 }
 
-// stopped records the stop that ended a step from pc.
+// stopped records the stop that ended a step from pc and reads the
+// registers after it.
 func (t *Target) stopped(ctx context.Context, pc uint64, s rsp.Stop) (machine.Stop, error) {
-	if t.steps == 0 {
-		t.caps = append(t.caps, "stepping")
-	}
-	t.steps++
-	var st machine.Stop
-	switch s.Kind {
-	case rsp.StopExited:
-		t.ended, t.exit = true, machine.Stop{Kind: machine.Exited, PC: pc, ExitStatus: s.ExitStatus}
-		return t.exit, nil
-	case rsp.StopTerminated:
-		t.ended, t.exit = true, machine.Stop{Kind: machine.Killed, PC: pc, Signal: rsp.LinuxSignal(s.Signal)}
-		return t.exit, nil
-	case rsp.StopSignal:
-		sig := rsp.LinuxSignal(s.Signal)
-		if sig == machine.SIGTRAP {
-			st = machine.Stop{Kind: machine.Stepped, PC: pc}
-		} else {
-			st = machine.Stop{Kind: machine.Signalled, PC: pc, Signal: sig}
-		}
-	default:
-		return machine.Stop{}, fmt.Errorf("gdbtarget: step at %#x: unexpected stop %v", pc, s)
+	t.code.valid = false
+	st, ok, err := t.stopKind(pc, s)
+	if !ok {
+		return st, err
 	}
 	if err := t.readRegisters(ctx); err != nil {
 		return st, err
 	}
+	return t.stepped(pc, st), nil
+}
+
+// stopKind turns the stop reply s that ended a step from pc into a Stop;
+// ok says the guest is still there (its registers can be read).
+func (t *Target) stopKind(pc uint64, s rsp.Stop) (st machine.Stop, ok bool, err error) {
+	if t.steps == 0 {
+		t.caps = append(t.caps, "stepping")
+		if t.conn.Pipelines() {
+			t.caps = append(t.caps, "pipelined")
+		}
+	}
+	t.steps++
+	switch s.Kind {
+	case rsp.StopExited:
+		t.ended, t.exit = true, machine.Stop{Kind: machine.Exited, PC: pc, ExitStatus: s.ExitStatus}
+		return t.exit, false, nil
+	case rsp.StopTerminated:
+		t.ended, t.exit = true, machine.Stop{Kind: machine.Killed, PC: pc, Signal: rsp.LinuxSignal(s.Signal)}
+		return t.exit, false, nil
+	case rsp.StopSignal:
+		if sig := rsp.LinuxSignal(s.Signal); sig != machine.SIGTRAP {
+			return machine.Stop{Kind: machine.Signalled, PC: pc, Signal: sig}, true, nil
+		}
+		return machine.Stop{Kind: machine.Stepped, PC: pc}, true, nil
+	}
+	return machine.Stop{}, false, fmt.Errorf("gdbtarget: step at %#x: unexpected stop %v", pc, s)
+}
+
+// stepped marks a step that left the pc where it was (a rep iteration).
+func (t *Target) stepped(pc uint64, st machine.Stop) machine.Stop {
 	if st.Kind == machine.Stepped && t.PC() == pc {
 		st.Repeat = true
 	}
-	return st, nil
+	return st
 }
 
 // ReadMemory reads the guest's memory.
@@ -451,6 +582,7 @@ func (t *Target) ReadMemory(ctx context.Context, addr uint64, p []byte) error {
 
 // WriteMemory writes the guest's memory.
 func (t *Target) WriteMemory(ctx context.Context, addr uint64, p []byte) error {
+	t.code.valid = false
 	if err := t.conn.WriteMemory(ctx, addr, p); err != nil {
 		return fmt.Errorf("gdbtarget: write %d bytes at %#x: %w", len(p), addr, err)
 	}

@@ -182,6 +182,7 @@ type testFollower struct {
 	addrFlags uint64            // flags of the last step computed from an address
 	sysArgs   [6]uint64
 	writes    []harness.Write
+	reads     gdbtarget.StepReads // what the last step read around itself
 }
 
 func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Target, pair *harness.Pairing) (*testFollower, error) {
@@ -499,7 +500,7 @@ func putLE(b []byte, v uint64) {
 func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	tpc := f.t.PC()
 	pc := f.toRef(tpc) // code in an mmap'd region runs at another address
-	code := f.code(ctx, tpc)
+	code := f.t.Code(ctx)
 	inst, derr := x86asm.Decode(code, 64)
 	f.before = append(f.before[:0], f.t.Registers().Regs...)
 	f.syscallNr = -1
@@ -542,16 +543,20 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	if derr == nil {
 		f.addrFlags = f.addressOperandFlags(inst)
 	}
+	// The memory the instruction may write is read before and after it,
+	// in the step's own round trips; the next instruction's bytes too.
 	spans := f.memSpans(inst, derr == nil)
 	f.writes = f.writes[:0]
-	olds := make([][]byte, len(spans))
-	for k, s := range spans {
-		olds[k] = make([]byte, s.n)
-		if f.t.ReadMemory(ctx, s.addr, olds[k]) != nil {
-			olds[k] = nil
-		}
+	rd := &f.reads
+	rd.Before, rd.After, rd.NextPC = rd.Before[:0], rd.After[:0], 0
+	if derr == nil {
+		rd.NextPC = tpc + uint64(inst.Len)
 	}
-	st, err := f.t.Step(ctx)
+	for _, s := range spans {
+		rd.Before = append(rd.Before, gdbtarget.Read{Addr: s.addr, Buf: make([]byte, s.n)})
+		rd.After = append(rd.After, gdbtarget.Read{Addr: s.addr, Buf: make([]byte, s.n)})
+	}
+	st, err := f.t.StepWith(ctx, rd)
 	if err != nil {
 		return harness.FollowStep{}, err
 	}
@@ -567,18 +572,15 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal, Reason: "the test " + st.String()}, nil
 	}
 	for k, s := range spans {
-		if olds[k] == nil {
-			continue
-		}
-		nw := make([]byte, s.n)
-		if f.t.ReadMemory(ctx, s.addr, nw) != nil || bytes.Equal(nw, olds[k]) {
+		old, nw := rd.Before[k], rd.After[k]
+		if old.Err != nil || nw.Err != nil || bytes.Equal(nw.Buf, old.Buf) {
 			continue
 		}
 		if s.n == 8 {
-			putLE(nw, f.toRef(le(nw)))
-			putLE(olds[k], f.toRef(le(olds[k])))
+			putLE(nw.Buf, f.toRef(le(nw.Buf)))
+			putLE(old.Buf, f.toRef(le(old.Buf)))
 		}
-		f.writes = append(f.writes, harness.Write{Addr: f.toRef(s.addr), Old: olds[k], New: nw})
+		f.writes = append(f.writes, harness.Write{Addr: f.toRef(s.addr), Old: old.Buf, New: nw.Buf})
 	}
 	return harness.FollowStep{Kind: harness.Executed, PC: pc, Repeat: st.Repeat, Writes: f.writes}, nil
 }
@@ -608,16 +610,6 @@ func (f *testFollower) clearStepTrap(ctx context.Context) error {
 		return fmt.Errorf("clearing the stepper's trap flag in a pushed rflags: %w", err)
 	}
 	f.synced["pushf trap flag"]++
-	return nil
-}
-
-func (f *testFollower) code(ctx context.Context, pc uint64) []byte {
-	for n := 15; n > 0; n-- {
-		buf := make([]byte, n)
-		if f.t.ReadMemory(ctx, pc, buf) == nil {
-			return buf
-		}
-	}
 	return nil
 }
 
@@ -950,33 +942,34 @@ func copyReasons(m map[string]string) map[string]string {
 // system call is left to Step: the harness compares memory before the
 // reference makes it.
 func (f *testFollower) StepBeside(ctx context.Context, refStep func() (machine.Stop, error)) (harness.FollowStep, machine.Stop, bool, error) {
-	if inst, err := x86asm.Decode(f.code(ctx, f.t.PC()), 64); err == nil && inst.Op == x86asm.SYSCALL {
+	if inst, err := x86asm.Decode(f.t.Code(ctx), 64); err == nil && inst.Op == x86asm.SYSCALL {
 		return harness.FollowStep{}, machine.Stop{}, false, nil
 	}
 	if f.refBefore == nil {
 		f.refBefore = f.ref.Layout().NewSnapshot()
 	}
 	f.refBefore.CopyFrom(f.ref.Registers())
-	type result struct {
-		st  machine.Stop
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		st, err := refStep()
-		done <- result{st, err}
-	}()
+	// The reference, the slower side as a rule, steps on this goroutine,
+	// so the test's result is waiting when it is done. The test's step
+	// reads the reference's registers from before (refBefore) and nothing
+	// else of the reference.
 	f.beside = true
-	fs, err := f.Step(ctx)
-	f.beside = false
-	r := <-done
-	switch {
-	case r.err != nil:
-		return fs, r.st, true, r.err
-	case err != nil:
-		return fs, r.st, true, err
+	defer func() { f.beside = false }()
+	var (
+		fs   harness.FollowStep
+		ferr error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		fs, ferr = f.Step(ctx)
+	}()
+	rs, rerr := refStep()
+	<-done
+	if rerr != nil {
+		return fs, rs, true, rerr
 	}
-	return fs, r.st, true, nil
+	return fs, rs, true, ferr
 }
 
 // refRegisters are the reference's registers from before the step.
