@@ -497,11 +497,16 @@ func (t *Target) Code(ctx context.Context) []byte {
 // single step runs the next instruction too (QEMU 7.2's). A stub without
 // breakpoints is single-stepped.
 func (t *Target) StepSyscall(ctx context.Context) (machine.Stop, error) {
+	return t.StepSyscallTo(ctx, t.PC()+2)
+}
+
+// StepSyscallTo is StepSyscall for a call that resumes at next, not after
+// itself (rt_sigreturn resumes the interrupted context).
+func (t *Target) StepSyscallTo(ctx context.Context, next uint64) (machine.Stop, error) {
 	if t.ended {
 		return t.exit, ErrExited
 	}
 	pc := t.PC()
-	next := pc + 2
 	if err := t.conn.InsertBreakpoint(ctx, next, 1); err != nil {
 		var e *rsp.Error
 		if errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e) {
@@ -517,6 +522,35 @@ func (t *Target) StepSyscall(ctx context.Context) (machine.Stop, error) {
 		if err := t.conn.RemoveBreakpoint(ctx, next, 1); err != nil {
 			return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: remove the breakpoint after the syscall at %#x: %w", pc, err))
 		}
+	}
+	return t.stopped(ctx, pc, s)
+}
+
+// DeliverSignal resumes the guest with the Linux signal sig to its
+// handler at handler: a breakpoint there and a continue with the signal
+// (a single step with it where the stub has no breakpoints). The stop is
+// Stepped on the handler's first instruction, or whatever ended the guest
+// or stopped it first.
+func (t *Target) DeliverSignal(ctx context.Context, sig int, handler uint64) (machine.Stop, error) {
+	if t.ended {
+		return t.exit, ErrExited
+	}
+	pc := t.PC()
+	gsig := rsp.GDBSignal(sig)
+	var s rsp.Stop
+	err := t.conn.InsertBreakpoint(ctx, handler, 1)
+	var e *rsp.Error
+	switch {
+	case err == nil:
+		s, err = t.conn.ContinueWithSignal(ctx, gsig)
+		if err == nil && s.Kind == rsp.StopSignal {
+			err = t.conn.RemoveBreakpoint(ctx, handler, 1)
+		}
+	case errors.Is(err, rsp.ErrUnsupported) || errors.As(err, &e):
+		s, err = t.conn.StepWithSignal(ctx, gsig)
+	}
+	if err != nil {
+		return machine.Stop{}, t.withStderr(fmt.Errorf("gdbtarget: deliver %s to the handler at %#x: %w", machine.SignalName(sig), handler, err))
 	}
 	return t.stopped(ctx, pc, s)
 }

@@ -38,6 +38,7 @@ const (
 	KindExit     Kind = "exit"
 	KindOutput   Kind = "output"
 	KindRepeat   Kind = "repeat"
+	KindSignal   Kind = "signal"
 )
 
 // Result is the outcome of a lockstep run.

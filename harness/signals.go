@@ -24,6 +24,18 @@ type SignalDeliverer interface {
 	Deliver(ctx context.Context) (machine.Stop, error)
 }
 
+// SignalFollower is a follower that takes signals itself, as a program
+// under test does: its own kernel (or emulator) builds its own signal
+// frame. At delivery it is handed the reference's signal and registers at
+// the handler's first instruction instead of adopting them, and a step it
+// made that the reference's asynchronous signal pre-empted is undone. A
+// non-empty mismatch says how its delivery differed (a divergence of kind
+// signal, unjudged: delivery is the kernel's work, not an instruction's).
+type SignalFollower interface {
+	DeliverSignal(ctx context.Context, sig int, atHandler *machine.Snapshot) (mismatch string, err error)
+	UndoStep(ctx context.Context) (mismatch string, err error)
+}
+
 // faultSignal reports whether sig is one an instruction raises itself
 // (#PF, #GP, #DE, #UD, int3...): such a stop at an ordinary step is a
 // fault the follower must take too. Other signals come from outside the
@@ -56,6 +68,16 @@ func (r *run) asyncSignal(ctx context.Context, fs FollowStep, rs machine.Stop) (
 		r.res.Outcome, r.res.Signal, r.res.FaultPC = FaultOutcome, rs.Signal, rs.PC
 		return true, nil
 	}
+	if sf, ok := r.fol.(SignalFollower); ok {
+		mismatch, err := sf.UndoStep(ctx)
+		if err != nil {
+			return false, fmt.Errorf("follower undoing its step for %s: %w", machine.SignalName(rs.Signal), err)
+		}
+		if mismatch != "" {
+			r.signalMismatch(ctx, mismatch, fs.PC)
+			return true, nil
+		}
+	}
 	for _, w := range fs.Writes {
 		r.fol.Invalidate(w.Addr&^(pageSize-1), (w.Addr+uint64(len(w.New))+pageSize-1)&^(pageSize-1))
 	}
@@ -85,6 +107,17 @@ func (r *run) deliver(ctx context.Context, d SignalDeliverer) (bool, error) {
 		return true, nil
 	}
 	r.res.Signals++
+	if sf, ok := r.fol.(SignalFollower); ok {
+		mismatch, err := sf.DeliverSignal(ctx, rs.Signal, r.ref.Registers())
+		if err != nil {
+			return false, fmt.Errorf("follower taking %s: %w", machine.SignalName(rs.Signal), err)
+		}
+		if mismatch != "" {
+			r.signalMismatch(ctx, mismatch, rs.PC)
+			return true, nil
+		}
+		return false, nil
+	}
 	if err := r.fol.Adopt(r.ref.Registers()); err != nil {
 		return false, fmt.Errorf("follower adopting the signal handler's registers: %w", err)
 	}
@@ -93,4 +126,10 @@ func (r *run) deliver(ctx context.Context, d SignalDeliverer) (bool, error) {
 	}
 	r.fol.Invalidate(0, ^uint64(0))
 	return false, nil
+}
+
+// signalMismatch reports a follower that took a signal differently.
+func (r *run) signalMismatch(ctx context.Context, detail string, pc uint64) {
+	r.diverge(ctx, Divergence{Kind: KindSignal, Detail: detail, Verdict: Unjudged,
+		VerdictReason: "signal delivery is the kernel's work, not an instruction's"}, pc)
 }

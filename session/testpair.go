@@ -183,11 +183,18 @@ type testFollower struct {
 	sysArgs   [6]uint64
 	writes    []harness.Write
 	reads     gdbtarget.StepReads // what the last step read around itself
+
+	// Signals (testsignals.go).
+	undo        []gdbtarget.Read  // memory the last step wrote, as it was before
+	madeSyscall bool              // the last step was a system call (it cannot be undone)
+	pendingSig  int               // the test's own signal its last stop reported, 0 none
+	sigFrames   []sigFrame        // the signal frames the handlers being run were given, innermost last
+	pids        map[uint64]uint64 // the reference's pid or tid -> the test's
 }
 
 func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Target, pair *harness.Pairing) (*testFollower, error) {
 	f := &testFollower{ctx: context.WithoutCancel(ctx), t: t, ref: ref, rl: ref.Layout(), tl: t.Layout(),
-		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1}
+		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1, pids: map[uint64]uint64{}}
 	f.scratch = f.tl.NewSnapshot()
 	f.stackRelX = t.X87StackRelative()
 	refRegs := ref.Registers()
@@ -504,6 +511,9 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 	inst, derr := x86asm.Decode(code, 64)
 	f.before = append(f.before[:0], f.t.Registers().Regs...)
 	f.syscallNr = -1
+	f.undo, f.madeSyscall = f.undo[:0], false
+	f.leaveSignalFrames()
+	f.discardPending()
 	switch {
 	case derr == nil && inst.Op == x86asm.SYSCALL:
 		regs := f.t.Registers()
@@ -523,12 +533,20 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 			}
 			f.synced["syscall "+name+" (ENOSYS)"]++
 		}
-		if _, err := f.t.StepSyscall(ctx); err != nil {
+		f.madeSyscall = true
+		restore, err := f.ownPids(ctx, nr)
+		if err != nil {
+			return harness.FollowStep{}, err
+		}
+		if err := f.stepSyscall(ctx, tpc, nr); err != nil {
+			return harness.FollowStep{}, err
+		}
+		if err := restore(); err != nil {
 			return harness.FollowStep{}, err
 		}
 		return harness.FollowStep{Kind: harness.SyscallStop, PC: pc}, nil
 	case derr == nil && syncOps[inst.Op]:
-		st, err := f.t.Step(ctx)
+		st, err := f.stepOwnSignals(ctx, tpc, func() (machine.Stop, error) { return f.t.Step(ctx) })
 		if err != nil {
 			return harness.FollowStep{}, err
 		}
@@ -556,7 +574,7 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		rd.Before = append(rd.Before, gdbtarget.Read{Addr: s.addr, Buf: make([]byte, s.n)})
 		rd.After = append(rd.After, gdbtarget.Read{Addr: s.addr, Buf: make([]byte, s.n)})
 	}
-	st, err := f.t.StepWith(ctx, rd)
+	st, err := f.stepOwnSignals(ctx, tpc, func() (machine.Stop, error) { return f.t.StepWith(ctx, rd) })
 	if err != nil {
 		return harness.FollowStep{}, err
 	}
@@ -565,10 +583,17 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 			return harness.FollowStep{}, err
 		}
 	}
-	switch st.Kind {
-	case machine.Signalled:
+	switch {
+	case st.Kind == machine.Signalled && f.t.PC() == tpc:
+		f.pendingSig = st.Signal // delivered if the reference faults alike and has a handler
 		return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal}, nil
-	case machine.Exited, machine.Killed:
+	case st.Kind == machine.Signalled:
+		// The instruction completed and the next one faulted before any
+		// of it ran (valgrind reports a jump's target failing to fetch
+		// with the jump's step): the fault is the next step's, which
+		// raises it again (resumed without it).
+		st.Kind = machine.Stepped
+	case st.Kind == machine.Exited, st.Kind == machine.Killed:
 		return harness.FollowStep{Kind: harness.Fault, PC: pc, Signal: st.Signal, Reason: "the test " + st.String()}, nil
 	}
 	for k, s := range spans {
@@ -576,6 +601,7 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 		if old.Err != nil || nw.Err != nil || bytes.Equal(nw.Buf, old.Buf) {
 			continue
 		}
+		f.undo = append(f.undo, gdbtarget.Read{Addr: s.addr, Buf: slices.Clone(old.Buf)})
 		if s.n == 8 {
 			putLE(nw.Buf, f.toRef(le(nw.Buf)))
 			putLE(old.Buf, f.toRef(le(old.Buf)))
@@ -820,6 +846,9 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 		case nature:
 			f.pair.SyscallsSynced[name]++
 			f.synced["syscall "+name]++
+			if pidSyscalls[uint64(nr)] && rax != trax && rax < 1<<31 && trax < 1<<31 {
+				f.pids[rax] = trax // the reference's process or thread is the test's
+			}
 			if nr == 318 && rax < 1<<20 { // getrandom: the bytes too
 				buf := make([]byte, rax)
 				if err := f.ref.ReadMemory(f.ctx, f.sysArgs[0], buf); err == nil {
