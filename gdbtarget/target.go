@@ -8,7 +8,8 @@
 // when offered), vCont? (plain 's' when the stub has no vCont), the
 // target description for the registers (or a layout file the user
 // supplies), run-length encoded replies and expedited registers (package
-// rsp handles both). The launcher gives the guarantees of qemutrace's:
+// rsp handles both). In no-ack mode a step's commands travel together
+// (StepWith): two round trips a step, whatever it reads. The launcher gives the guarantees of qemutrace's:
 // its own process group, Pdeathsig, a private 0700 directory, every wait
 // bounded, nothing left running or on disk on any error path.
 package gdbtarget

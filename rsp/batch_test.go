@@ -15,18 +15,13 @@ import (
 // stub had already received the batch's last command (seen).
 func batchStub(noAck bool, seen *[]bool, stub **rsptest.Stub, last string) rsptest.Handler {
 	return func(cmd string) rsptest.Response {
-		switch {
-		case strings.HasPrefix(cmd, "qSupported"):
-			if noAck {
-				return rsptest.Reply(stubFeatures + ";QStartNoAckMode+")
-			}
-			return rsptest.Reply(stubFeatures)
-		case cmd == "QStartNoAckMode":
-			return rsptest.Reply("OK")
-		case cmd == "vCont?":
-			return rsptest.Reply("vCont;c;C;s;S")
+		if r, ok := handshake(noAck, cmd); ok {
+			return r
 		}
-		if cmd == "?" {
+		switch cmd {
+		case "vCont?":
+			return rsptest.Reply("vCont;c;C;s;S")
+		case "?":
 			return rsptest.Reply("T05thread:p01.01;")
 		}
 		*seen = append(*seen, strings.Contains(string((*stub).Received()), "$"+last))
@@ -44,6 +39,20 @@ func batchStub(noAck bool, seen *[]bool, stub **rsptest.Stub, last string) rspte
 		}
 		return rsptest.Response{}
 	}
+}
+
+// handshake answers qSupported, offering no-ack mode when noAck, and
+// QStartNoAckMode; ok is false for other commands.
+func handshake(noAck bool, cmd string) (r rsptest.Response, ok bool) {
+	switch {
+	case strings.HasPrefix(cmd, "qSupported") && noAck:
+		return rsptest.Reply(stubFeatures + ";QStartNoAckMode+"), true
+	case strings.HasPrefix(cmd, "qSupported"):
+		return rsptest.Reply(stubFeatures), true
+	case cmd == "QStartNoAckMode":
+		return rsptest.Reply("OK"), true
+	}
+	return rsptest.Response{}, false
 }
 
 func TestBatch(t *testing.T) {
@@ -146,15 +155,10 @@ func slicesEqual(a, b []bool) bool {
 func TestBatchHangup(t *testing.T) {
 	for _, noAck := range []bool{true, false} {
 		h := func(cmd string) rsptest.Response {
-			switch {
-			case strings.HasPrefix(cmd, "qSupported"):
-				if noAck {
-					return rsptest.Reply(stubFeatures + ";QStartNoAckMode+")
-				}
-				return rsptest.Reply(stubFeatures)
-			case cmd == "QStartNoAckMode":
-				return rsptest.Reply("OK")
-			case cmd == "m1000,2":
+			if r, ok := handshake(noAck, cmd); ok {
+				return r
+			}
+			if cmd == "m1000,2" {
 				return rsptest.Reply("abcd")
 			}
 			return rsptest.Response{Hangup: true, Reply: "E01"}

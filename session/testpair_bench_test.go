@@ -25,7 +25,7 @@ func BenchmarkPairingValgrind(b *testing.B) {
 // both floors, alternating, per iteration: the shared host's speed drifts
 // by 20% from one run to the next, so medians of interleaved runs are
 // compared, not one run of each.
-const benchRounds = 3
+const benchRounds = 5
 
 // benchPairing measures QEMU against the test sp on the valgrind loop,
 // with both raw floors in the same run, and reports the medians.
