@@ -111,3 +111,33 @@ func TestRunTestStdin(t *testing.T) {
 		}
 	}
 }
+
+// TestRunTestSignals: a handled signal is taken on both sides. The JSON
+// counts it under signals, names how the test took it under synced, and
+// lists the signal frame's correspondence.
+func TestRunTestSignals(t *testing.T) {
+	testprog.RequireQEMU(t)
+	testprog.NoLeaks(t, "")
+	prog := testprog.Build(t, "../../corpus/programs/signal/raise-usr1.S", "-I../../corpus/programs")
+	code, rep, errs := runJSON(t, "--test", "gdbserver", "--", prog)
+	if code != 0 || rep["outcome"] != "agree" || rep["signals"] != float64(3) {
+		t.Fatalf("exit %d, outcome %v, signals %v, stderr %s", code, rep["outcome"], rep["signals"], errs)
+	}
+	synced, _ := rep["synced"].(map[string]any)
+	for k, v := range map[string]float64{"SIGUSR1 delivered": 3, "own pid in a signalling call": 3, "signal frame": 3} {
+		if synced[k] != v {
+			t.Errorf("synced[%q] = %v, want %v (synced %v)", k, synced[k], v, synced)
+		}
+	}
+	p, _ := rep["pairing"].(map[string]any)
+	corrs, _ := p["correspondences"].([]any)
+	found := false
+	for _, c := range corrs {
+		if s, _ := c.(string); strings.HasPrefix(s, "signal frame: ") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("correspondences %v: no signal frame", corrs)
+	}
+}
