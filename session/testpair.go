@@ -190,11 +190,12 @@ type testFollower struct {
 	pendingSig  int               // the test's own signal its last stop reported, 0 none
 	sigFrames   []sigFrame        // the signal frames the handlers being run were given, innermost last
 	pids        map[uint64]uint64 // the reference's pid or tid -> the test's
+	fds         map[uint64]uint64 // the reference's file descriptors -> the test's (testfds.go)
 }
 
 func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Target, pair *harness.Pairing) (*testFollower, error) {
 	f := &testFollower{ctx: context.WithoutCancel(ctx), t: t, ref: ref, rl: ref.Layout(), tl: t.Layout(),
-		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1, pids: map[uint64]uint64{}}
+		notMod: map[string]string{}, synced: map[string]int{}, pair: pair, syscallNr: -1, pids: map[uint64]uint64{}, fds: map[uint64]uint64{}}
 	f.scratch = f.tl.NewSnapshot()
 	f.stackRelX = t.X87StackRelative()
 	refRegs := ref.Registers()
@@ -534,7 +535,7 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 			f.synced["syscall "+name+" (ENOSYS)"]++
 		}
 		f.madeSyscall = true
-		restore, err := f.ownPids(ctx, nr)
+		restore, err := f.ownArgs(ctx, nr)
 		if err != nil {
 			return harness.FollowStep{}, err
 		}
@@ -834,9 +835,10 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 			f.scratch.SetUint64(n, f.toTest(v))
 		}
 		name, nature := natureSyscalls[uint64(nr)]
-		if nature {
+		if nature || f.rememberFD(uint64(nr), rax, trax) {
 			f.scratch.SetUint64("rax", rax)
 		}
+		f.forgetFD(uint64(nr), f.sysArgs[0], rax)
 		if !bytes.Equal(f.scratch.Regs, f.t.Registers().Regs) {
 			if err := f.t.WriteRegisters(f.ctx, f.scratch); err != nil {
 				return err

@@ -251,41 +251,6 @@ var pidSyscalls = map[uint64]bool{39: true, 186: true, 218: true}
 // rt_tgsigqueueinfo.
 var signalling = map[uint64][]string{62: {"rdi"}, 200: {"rdi"}, 234: {"rdi", "rsi"}, 129: {"rdi"}, 297: {"rdi", "rsi"}}
 
-// ownPids makes the test's system call nr name the test's own process
-// where it names the reference's, and returns what restores the
-// reference's values in the registers after the call.
-func (f *testFollower) ownPids(ctx context.Context, nr uint64) (func() error, error) {
-	none := func() error { return nil }
-	args := signalling[nr]
-	if len(args) == 0 {
-		return none, nil
-	}
-	regs := f.t.Registers()
-	orig := map[string]uint64{}
-	f.scratch.CopyFrom(regs)
-	for _, a := range args {
-		v, _ := regs.Uint64(a)
-		if own, ok := f.pids[v]; ok {
-			orig[a] = v
-			f.scratch.SetUint64(a, own)
-		}
-	}
-	if len(orig) == 0 {
-		return none, nil
-	}
-	if err := f.t.WriteRegisters(ctx, f.scratch); err != nil {
-		return none, fmt.Errorf("giving the test's own pid to a system call: %w", err)
-	}
-	f.synced["own pid in a signalling call"]++
-	return func() error {
-		f.scratch.CopyFrom(f.t.Registers())
-		for a, v := range orig {
-			f.scratch.SetUint64(a, v)
-		}
-		return f.t.WriteRegisters(ctx, f.scratch)
-	}, nil
-}
-
 // UndoStep implements harness.SignalFollower.
 func (f *testFollower) UndoStep(ctx context.Context) (string, error) {
 	if f.madeSyscall {
