@@ -24,6 +24,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -350,6 +351,22 @@ func (t *Target) Registers() *machine.Snapshot { return t.regs }
 
 // PC is the current program counter.
 func (t *Target) PC() uint64 { return le64(t.regs.Reg(t.pcIx)) }
+
+// Processes are the processes of this machine that run the target: the
+// stub's, the guest's own when it is another (gdbserver's child), and a
+// relay's (vgdb); none for a stub connected to.
+func (t *Target) Processes() []int {
+	var out []int
+	for _, p := range []int{t.pid, t.mapPid} {
+		if p > 0 && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	if t.relay != nil {
+		out = append(out, t.relay.Pid())
+	}
+	return out
+}
 
 // Pid is the stub's process when it runs on this machine (0: unknown).
 func (t *Target) Pid() int { return t.pid }

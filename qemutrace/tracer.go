@@ -217,6 +217,9 @@ func (t *Tracer) readRegisters(ctx context.Context) error {
 	return nil
 }
 
+// Pid is QEMU's process.
+func (t *Tracer) Pid() int { return t.proc.proc.Pid() }
+
 // Step executes one instruction (or one iteration of a rep string
 // instruction) and reads the registers after it. A fault of the guest is
 // a Signalled stop, not an error; the step after it delivers the signal.
