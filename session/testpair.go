@@ -741,6 +741,10 @@ func (f *testFollower) Registers(dst *machine.Snapshot) error {
 				f.synced["address low halves"]++
 				continue
 			}
+			if f.addressDifference(raw, le(d)) {
+				f.synced["address differences"]++
+				continue
+			}
 		}
 		v := f.testValue(i)
 		if m := f.fixed[i]; m != 0 {
@@ -810,6 +814,25 @@ func (f *testFollower) addressOperandFlags(inst x86asm.Inst) uint64 {
 // halves of corresponding addresses (a 32-bit move of a pointer, as
 // string functions do to compute alignments): they differ by the low half
 // of a correspondence's offset.
+// addressDifference reports whether test and ref are the difference of
+// an address in one region and one in another (a handler's stack pointer
+// less a main-stack address, a stack address less a data address): they
+// then differ by the difference of the two regions' offsets.
+func (f *testFollower) addressDifference(test, ref uint64) bool {
+	offs := []uint64{0} // the program's own image is at the same addresses
+	for _, c := range f.corrs {
+		offs = append(offs, c.test-c.ref)
+	}
+	for _, a := range offs {
+		for _, b := range offs {
+			if a != b && a-b == test-ref {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (f *testFollower) lowHalves(test, ref uint64) bool {
 	for _, c := range f.corrs {
 		if uint32(test-ref) == uint32(c.test-c.ref) {

@@ -50,3 +50,32 @@ func TestCorrespondence(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressDifference: a value that differs from the reference's by the
+// difference of two regions' offsets (the image at offset 0 counting) is
+// the difference of addresses from those regions; no other is.
+func TestAddressDifference(t *testing.T) {
+	stack := corr{name: "stack", ref: 0x4000000000, test: 0x7ffff0000000, n: 0x100000}
+	frame := corr{name: "signal frame", ref: 0x40000f0000, test: 0x7ffff00ef8c0, n: 0x101b8}
+	f := &testFollower{corrs: []corr{frame, stack}}
+	soff, foff := stack.test-stack.ref, frame.test-frame.ref
+	img := uint64(0x401000) // an address in the program's image
+	tests := []struct {
+		name      string
+		test, ref uint64
+		want      bool
+	}{
+		{"handler stack less main stack", 0xfffffffffffff7a8 + (foff - soff), 0xfffffffffffff7a8, true},
+		{"main stack less handler stack", 0x858 + (soff - foff), 0x858, true},
+		{"stack less image", 0x7ffff0000100 - img, 0x4000000100 - img, true},
+		{"image less stack", img - 0x7ffff0000100, img - 0x4000000100, true},
+		{"equal", 42, 42, false},
+		{"off by one", 0x858 + (soff - foff) + 1, 0x858, false},
+		{"an offset's half", 0x858 + (soff-foff)/2, 0x858, false},
+	}
+	for _, tt := range tests {
+		if got := f.addressDifference(tt.test, tt.ref); got != tt.want {
+			t.Errorf("%s: addressDifference(%#x, %#x) = %v, want %v", tt.name, tt.test, tt.ref, got, tt.want)
+		}
+	}
+}

@@ -123,6 +123,7 @@ var qemuTable = []known{
 	{program: "x87/load-store"}, {program: "x87/trig"},
 	{program: "signal/raise-usr1"}, {program: "signal/alarm-loop", synced: map[string]int{"SIGALRM injected": 1}},
 	{program: "signal/sigfpe-div"}, {program: "signal/munmap-access"}, {program: "signal/exec-protnone"},
+	{program: "signal/segv-siglongjmp", synced: map[string]int{"SIGSEGV delivered": 5}}, // frames of two sizes: address differences
 	{program: "libc/strings"},                                   // static glibc: AT_RANDOM from the entry block, getrandom written from QEMU
 	{program: "dynamic/hello", synced: map[string]int{"fd": 2}}, // the loader's descriptors: QEMU's process holds more
 	{program: "bmi1/blsi"},                                      // QEMU's BLSI bug on both sides: they agree
