@@ -207,6 +207,7 @@ type testFollower struct {
 	sigFrames   []sigFrame        // the signal frames the handlers being run were given, innermost last
 	pids        map[uint64]uint64 // the reference's pid or tid -> the test's
 	fds         map[uint64]uint64 // the reference's file descriptors -> the test's (testfds.go)
+	guard       uint64            // glibc's pointer guard, once read (testmangle.go)
 }
 
 func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Target, pair *harness.Pairing) (*testFollower, error) {
@@ -619,9 +620,9 @@ func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
 			continue
 		}
 		f.undo = append(f.undo, gdbtarget.Read{Addr: s.addr, Buf: slices.Clone(old.Buf)})
-		if s.n == 8 {
-			putLE(nw.Buf, f.toRef(le(nw.Buf)))
-			putLE(old.Buf, f.toRef(le(old.Buf)))
+		for k := 0; k+8 <= s.n; k += 8 { // an address stored, or several (vector stores)
+			putLE(nw.Buf[k:k+8], f.refValue(le(nw.Buf[k:k+8])))
+			putLE(old.Buf[k:k+8], f.refValue(le(old.Buf[k:k+8])))
 		}
 		f.writes = append(f.writes, harness.Write{Addr: f.toRef(s.addr), Old: old.Buf, New: nw.Buf})
 	}
@@ -737,16 +738,31 @@ func (f *testFollower) Registers(dst *machine.Snapshot) error {
 			if raw == le(d) {
 				continue
 			}
-			if raw>>32 == 0 && le(d)>>32 == 0 && f.lowHalves(raw, le(d)) {
+			_, isAddr := f.corrOf(raw) // else translated below
+			switch {
+			case isAddr:
+			case raw>>32 == 0 && le(d)>>32 == 0 && f.lowHalves(raw, le(d)):
 				f.synced["address low halves"]++
 				continue
-			}
-			if f.addressDifference(raw, le(d)) {
+			case f.addressDifference(raw, le(d)):
 				f.synced["address differences"]++
+				continue
+			case f.mangled(raw, le(d)):
+				f.synced["mangled addresses"]++
 				continue
 			}
 		}
 		v := f.testValue(i)
+		if len(v) >= 16 {
+			// Addresses copied through vector registers (memcpy, movq).
+			for k := 0; k+8 <= len(v); k += 8 {
+				tv, rv := le(v[k:k+8]), le(d[k:k+8])
+				if tv != rv && f.refValue(tv) == rv {
+					putLE(v[k:k+8], rv)
+					f.synced["address lanes"]++
+				}
+			}
+		}
 		if m := f.fixed[i]; m != 0 {
 			nv := le(v)&^m | le(d)&m
 			putLE(v, nv)
@@ -803,7 +819,8 @@ func (f *testFollower) addressOperandFlags(inst x86asm.Inst) uint64 {
 		if rv == v {
 			continue // data equal on both sides
 		}
-		if _, ok := f.corrOf(v); ok || v>>32 == 0 && rv>>32 == 0 && f.lowHalves(v, rv) {
+		if _, ok := f.corrOf(v); ok || v>>32 == 0 && rv>>32 == 0 && f.lowHalves(v, rv) ||
+			f.addressDifference(v, rv) || f.mangled(v, rv) {
 			return statusFlags
 		}
 	}
@@ -954,7 +971,8 @@ func (f *testFollower) ReadMemory(addr uint64, p []byte) error {
 	var ref []byte // read once, when some word may need translating
 	for k := int((8 - addr%8) % 8); k+8 <= len(p); k += 8 {
 		v := le(p[k : k+8])
-		if _, ok := f.corrOf(v); !ok {
+		rv := f.refValue(v)
+		if rv == v {
 			continue
 		}
 		if ref == nil {
@@ -965,7 +983,7 @@ func (f *testFollower) ReadMemory(addr uint64, p []byte) error {
 		}
 		// Data equal on both sides as it is stays as it is.
 		if le(ref[k:k+8]) != v {
-			putLE(p[k:k+8], f.toRef(v))
+			putLE(p[k:k+8], rv)
 		}
 	}
 	return nil

@@ -79,3 +79,40 @@ func TestAddressDifference(t *testing.T) {
 		}
 	}
 }
+
+// TestMangled: an address of a correspondence mangled as glibc does (xor
+// with the pointer guard, then rotated left by 17) is recognised at both
+// steps and translated to the reference's mangled form; other values are
+// not.
+func TestMangled(t *testing.T) {
+	const guard = 0x9e3779b97f4a7c15
+	stack := corr{name: "stack", ref: 0x4000000000, test: 0x7ffff0000000, n: 0x100000}
+	f := &testFollower{corrs: []corr{stack}, guard: guard}
+	rol := func(v uint64, k int) uint64 { return v<<k | v>>(64-k) }
+	tAddr, rAddr := uint64(0x7ffff00fe5c0), uint64(0x40000fe5c0)
+	tests := []struct {
+		name      string
+		test, ref uint64
+		want      bool
+	}{
+		{"xor'ed", tAddr ^ guard, rAddr ^ guard, true},
+		{"xor'ed and rotated", rol(tAddr^guard, 17), rol(rAddr^guard, 17), true},
+		{"rotated by another count", rol(tAddr^guard, 9), rol(rAddr^guard, 9), false},
+		{"another address", rol(tAddr^guard, 17), rol((rAddr+8)^guard, 17), false},
+		{"not in a region", rol(0x401000^guard, 17), rol(0x401000^guard, 17) + 1, false},
+	}
+	for _, tt := range tests {
+		if got := f.mangled(tt.test, tt.ref); got != tt.want {
+			t.Errorf("%s: mangled(%#x, %#x) = %v, want %v", tt.name, tt.test, tt.ref, got, tt.want)
+		}
+	}
+	if got, want := f.refValue(rol(tAddr^guard, 17)), rol(rAddr^guard, 17); got != want {
+		t.Errorf("refValue of a mangled address = %#x, want %#x", got, want)
+	}
+	if got := f.refValue(tAddr); got != rAddr {
+		t.Errorf("refValue of an address = %#x, want %#x", got, rAddr)
+	}
+	if got := f.refValue(0x1234); got != 0x1234 {
+		t.Errorf("refValue of data = %#x", got)
+	}
+}
