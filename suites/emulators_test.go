@@ -33,6 +33,8 @@ type known struct {
 	// its first divergence is of kind signal (never a false register or
 	// memory difference).
 	signalOr bool
+	// long: over a minute; in make test-long only.
+	long bool
 }
 
 // valgrindTable: valgrind 3.19 through vgdb. Its probes in
@@ -99,7 +101,6 @@ var gdbserverTable = []known{
 	{program: "signal/exec-protnone", synced: map[string]int{"SIGSEGV delivered": 1}},
 	// Static glibc: setjmp's mangled stack addresses, addresses copied through XMM registers.
 	{program: "libc/strings", synced: map[string]int{"mangled addresses": 24}},
-	{program: "libc/qsort"},
 	{program: "signal/segv-siglongjmp", synced: map[string]int{"SIGSEGV delivered": 5}},
 	{program: "bmi1/blsi", mnemonic: "blsi", kind: harness.KindFlags, register: "eflags", verdict: harness.ReferenceWrong,
 		why: "QEMU 7.2 computes BLSI's CF as for BLSR; the host under gdbserver and the oracle set it for a non-zero source"},
@@ -128,17 +129,21 @@ var qemuTable = []known{
 	{program: "signal/raise-usr1"}, {program: "signal/alarm-loop", synced: map[string]int{"SIGALRM injected": 1}},
 	{program: "signal/sigfpe-div"}, {program: "signal/munmap-access"}, {program: "signal/exec-protnone"},
 	{program: "signal/segv-siglongjmp", synced: map[string]int{"SIGSEGV delivered": 5}}, // frames of two sizes: address differences
-	{program: "libc/strings"},                                   // static glibc: AT_RANDOM from the entry block, getrandom written from QEMU
-	{program: "dynamic/hello", synced: map[string]int{"fd": 2}}, // the loader's descriptors: QEMU's process holds more
-	{program: "bmi1/blsi"},                                      // QEMU's BLSI bug on both sides: they agree
-	{program: "x87/fsin-half"},                                  // and FSIN's double precision
+	{program: "libc/strings"}, // static glibc: AT_RANDOM from the entry block, getrandom written from QEMU
+	{program: "dynamic/hello", synced: map[string]int{"fd": 2}, long: true}, // the loader's descriptors: QEMU's process holds more
+	{program: "bmi1/blsi"},     // QEMU's BLSI bug on both sides: they agree
+	{program: "x87/fsin-half"}, // and FSIN's double precision
 }
 
 // pairingTable makes a table of specs for one emulator under test.
 func pairingTable(spec string, rows []known) {
 	var table []TableEntry
 	for _, k := range rows {
-		table = append(table, Entry(k.program, SpecTimeout(5*time.Minute), k))
+		decorations := []any{SpecTimeout(5 * time.Minute), k}
+		if k.long {
+			decorations = append(decorations, Label("long"))
+		}
+		table = append(table, Entry(k.program, decorations...))
 	}
 	sp, perr := gdbtarget.ParseSpec(spec)
 	builder := &corpus.Builder{}
