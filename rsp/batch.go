@@ -18,26 +18,24 @@ import (
 // read, an empty reply) through the error it was given; Do returns only
 // what breaks the connection.
 type Batch struct {
-	reqs    []batchReq
-	resumes bool
+	reqs []batchReq
+	cmds []byte // the commands, built once by Do; each request slices it
 }
 
 type batchReq struct {
-	op   byte // 'g', 'm' or 's'
-	addr uint64
-	dst  []byte
-	err  *error
-	stop *Stop
+	op         byte // 'g', 'm' or 's'
+	addr       uint64
+	dst        []byte
+	err        *error
+	stop       *Stop
+	start, end int // the command in cmds
 }
 
 // Reset empties b, keeping its storage.
 func (b *Batch) Reset() {
 	clear(b.reqs)
-	b.reqs, b.resumes = b.reqs[:0], false
+	b.reqs, b.cmds = b.reqs[:0], b.cmds[:0]
 }
-
-// Len is the number of commands in b.
-func (b *Batch) Len() int { return len(b.reqs) }
 
 // ReadRegisters queues a 'g' into dst, as Conn.ReadRegisters.
 func (b *Batch) ReadRegisters(dst []byte, err *error) {
@@ -52,8 +50,10 @@ func (b *Batch) ReadMemory(addr uint64, dst []byte, err *error) {
 // Step queues a single step, as Conn.Step; its stop reply goes to stop.
 func (b *Batch) Step(stop *Stop, err *error) {
 	b.reqs = append(b.reqs, batchReq{op: 's', stop: stop, err: err})
-	b.resumes = true
 }
+
+// cmd is r's command, once Do has built it.
+func (b *Batch) cmd(r *batchReq) []byte { return b.cmds[r.start:r.end] }
 
 // Pipelines reports whether Do sends a batch's commands together (the
 // stub is in no-ack mode).
@@ -70,12 +70,26 @@ func (c *Conn) Do(ctx context.Context, b *Batch) error {
 	if !c.noAck || !c.pipelinable(b) {
 		return c.doEach(ctx, b)
 	}
-	if b.resumes && !c.vcontQueried {
+	if b.reqs[len(b.reqs)-1].op == 's' && !c.vcontQueried {
 		if err := c.queryVCont(ctx); err != nil {
 			return c.failAll(b, 0, err)
 		}
 	}
-	first := c.batchCommand(&b.reqs[0])
+	b.cmds = b.cmds[:0]
+	for i := range b.reqs {
+		r := &b.reqs[i]
+		r.start = len(b.cmds)
+		switch r.op {
+		case 'm':
+			b.cmds = appendMemoryRead(b.cmds, r.addr, len(r.dst))
+		case 's':
+			b.cmds = append(b.cmds, c.resumeCommand('s', 0)...)
+		default:
+			b.cmds = append(b.cmds, r.op)
+		}
+		r.end = len(b.cmds)
+	}
+	first := b.cmd(&b.reqs[0])
 	if err := c.begin(ctx, first); err != nil {
 		return c.failAll(b, 0, err)
 	}
@@ -85,7 +99,7 @@ func (c *Conn) Do(ctx context.Context, b *Batch) error {
 		c.out, c.pendingAck = append(c.out, '+'), false
 	}
 	for i := range b.reqs {
-		cmd := c.batchCommand(&b.reqs[i])
+		cmd := b.cmd(&b.reqs[i])
 		start := len(c.out)
 		c.out = AppendPacket(c.out, cmd)
 		if n := len(c.out) - start - 4; n >= c.packetSize {
@@ -97,16 +111,14 @@ func (c *Conn) Do(ctx context.Context, b *Batch) error {
 	}
 	for i := range b.reqs {
 		r := &b.reqs[i]
-		cmd := c.batchCommand(r)
 		p, err := c.recv()
-		for err == nil && r.op == 's' && len(p) > 0 && p[0] == 'O' && string(p) != "OK" {
-			c.writeOutput(p[1:])
-			p, err = c.recv()
+		if err == nil && r.op == 's' {
+			p, err = c.skipOutput(p)
 		}
 		if err != nil {
-			return c.failAll(b, i, c.fail(ctx, cmd, err))
+			return c.failAll(b, i, c.fail(ctx, b.cmd(r), err))
 		}
-		*r.err = c.batchReply(ctx, r, cmd, p)
+		*r.err = c.batchReply(ctx, r, b.cmd(r), p)
 		if c.err != nil {
 			return c.failAll(b, i+1, c.err)
 		}
@@ -114,7 +126,8 @@ func (c *Conn) Do(ctx context.Context, b *Batch) error {
 	return nil
 }
 
-// pipelinable reports whether every command of b fits one packet each way.
+// pipelinable reports whether b has commands and each fits one packet
+// each way.
 func (c *Conn) pipelinable(b *Batch) bool {
 	if len(b.reqs) == 0 {
 		return false
@@ -156,20 +169,6 @@ func (c *Conn) failAll(b *Batch, i int, err error) error {
 	return err
 }
 
-// batchCommand builds r's command in c.cmd.
-func (c *Conn) batchCommand(r *batchReq) []byte {
-	switch r.op {
-	case 'm':
-		c.cmd = appendHexUint(append(c.cmd[:0], 'm'), r.addr)
-		c.cmd = appendHexUint(append(c.cmd, ','), uint64(len(r.dst)))
-	case 's':
-		c.cmd = c.resumeCommand('s', 0)
-	default:
-		c.cmd = append(c.cmd[:0], r.op)
-	}
-	return c.cmd
-}
-
 // batchReply decodes the reply p to r's command cmd into r's destination.
 func (c *Conn) batchReply(ctx context.Context, r *batchReq, cmd, p []byte) error {
 	if e := parseError(p, cmd); e != nil {
@@ -180,20 +179,11 @@ func (c *Conn) batchReply(ctx context.Context, r *batchReq, cmd, p []byte) error
 	}
 	switch r.op {
 	case 'g':
-		if err := decodeHex(r.dst, p); err != nil {
-			return fmt.Errorf("rsp: g: register file: %w", err)
-		}
+		return registersReply(r.dst, p)
 	case 'm':
-		if len(p) != 2*len(r.dst) {
-			return fmt.Errorf("rsp: read memory at %#x: stub returned %d of %d bytes", r.addr, len(p)/2, len(r.dst))
-		}
-		if err := decodeHex(r.dst, p); err != nil {
-			return fmt.Errorf("rsp: read memory at %#x: %w", r.addr, err)
-		}
-	case 's':
-		s, err := c.parseStopReply(ctx, cmd, p)
-		*r.stop = s
-		return err
+		return memoryReply(r.addr, r.dst, p)
 	}
-	return nil
+	s, err := c.parseStopReply(ctx, cmd, p)
+	*r.stop = s
+	return err
 }

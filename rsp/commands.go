@@ -60,6 +60,11 @@ func (c *Conn) ReadRegisters(ctx context.Context, dst []byte) error {
 	if err != nil {
 		return err
 	}
+	return registersReply(dst, p)
+}
+
+// registersReply decodes a 'g' reply into dst.
+func registersReply(dst, p []byte) error {
 	if err := decodeHex(dst, p); err != nil {
 		return fmt.Errorf("rsp: g: register file: %w", err)
 	}
@@ -112,19 +117,33 @@ func (c *Conn) ReadMemory(ctx context.Context, addr uint64, dst []byte) error {
 	for done := 0; done < len(dst); {
 		n := min(chunk, len(dst)-done)
 		a := addr + uint64(done)
-		c.cmd = appendHexUint(append(c.cmd[:0], 'm'), a)
-		c.cmd = appendHexUint(append(c.cmd, ','), uint64(n))
+		c.cmd = appendMemoryRead(c.cmd[:0], a, n)
 		p, err := c.command(ctx, c.cmd)
 		if err != nil {
 			return err
 		}
-		if len(p) != 2*n {
-			return fmt.Errorf("rsp: read memory at %#x: stub returned %d of %d bytes", a, len(p)/2, n)
-		}
-		if err := decodeHex(dst[done:done+n], p); err != nil {
-			return fmt.Errorf("rsp: read memory at %#x: %w", a, err)
+		if err := memoryReply(a, dst[done:done+n], p); err != nil {
+			return err
 		}
 		done += n
+	}
+	return nil
+}
+
+// appendMemoryRead appends the 'm' command reading n bytes at addr.
+func appendMemoryRead(dst []byte, addr uint64, n int) []byte {
+	dst = appendHexUint(append(dst, 'm'), addr)
+	return appendHexUint(append(dst, ','), uint64(n))
+}
+
+// memoryReply decodes an 'm' reply for the bytes at addr into dst; a
+// shorter reply (a partial read) is an error.
+func memoryReply(addr uint64, dst, p []byte) error {
+	if len(p) != 2*len(dst) {
+		return fmt.Errorf("rsp: read memory at %#x: stub returned %d of %d bytes", addr, len(p)/2, len(dst))
+	}
+	if err := decodeHex(dst, p); err != nil {
+		return fmt.Errorf("rsp: read memory at %#x: %w", addr, err)
 	}
 	return nil
 }
@@ -270,15 +289,27 @@ func (c *Conn) queryVCont(ctx context.Context) error {
 // output packets that may precede it.
 func (c *Conn) stopReply(ctx context.Context, cmd []byte) (Stop, error) {
 	p, err := c.roundTrip(ctx, cmd)
-	// Output packets are bounded by the exchange's deadline.
-	for err == nil && len(p) > 0 && p[0] == 'O' && string(p) != "OK" {
-		c.writeOutput(p[1:])
-		p, err = c.readMore(ctx, cmd)
-	}
 	if err != nil {
 		return Stop{}, err
 	}
+	if p, err = c.skipOutput(p); err != nil {
+		return Stop{}, c.fail(ctx, cmd, err)
+	}
 	return c.parseStopReply(ctx, cmd, p)
+}
+
+// skipOutput passes on the console output packets ('O') that may precede
+// a stop reply p, reading on within the exchange's deadline, and returns
+// the reply.
+func (c *Conn) skipOutput(p []byte) ([]byte, error) {
+	for len(p) > 0 && p[0] == 'O' && string(p) != "OK" {
+		c.writeOutput(p[1:])
+		var err error
+		if p, err = c.recv(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // parseStopReply decodes the stop reply p to cmd and follows its thread.

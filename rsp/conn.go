@@ -561,13 +561,3 @@ func (c *Conn) readErr(err error) error {
 	}
 	return err
 }
-
-// readMore reads one more packet within the current exchange's deadline,
-// for replies that come in several packets ('O' output before a stop).
-func (c *Conn) readMore(ctx context.Context, cmd []byte) ([]byte, error) {
-	p, err := c.recv()
-	if err != nil {
-		return nil, c.fail(ctx, cmd, err)
-	}
-	return p, nil
-}
