@@ -371,7 +371,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+		if rs.Kind == machine.Signalled && !machine.FaultSignal(rs.Signal) {
 			return r.asyncSignal(ctx, fs, rs)
 		}
 		if rs.Kind != machine.Stepped {
@@ -388,7 +388,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if rs.Kind == machine.Signalled && rs.Signal == fs.Signal && rs.PC == fs.PC {
 			return r.agreedFault(ctx, fs.PC, rs.Signal)
 		}
-		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+		if rs.Kind == machine.Signalled && !machine.FaultSignal(rs.Signal) {
 			return r.asyncSignal(ctx, fs, rs)
 		}
 		detail := fmt.Sprintf("the follower faults (signal %s, %s at %#x); the reference %s",
@@ -417,7 +417,7 @@ func (r *run) step(ctx context.Context) (bool, error) {
 		if rs.Kind == machine.Signalled && rs.Signal == machine.SIGILL && rs.PC == fs.PC {
 			return r.agreedFault(ctx, fs.PC, machine.SIGILL)
 		}
-		if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+		if rs.Kind == machine.Signalled && !machine.FaultSignal(rs.Signal) {
 			return r.asyncSignal(ctx, fs, rs)
 		}
 		in := r.instruction(ctx, fs.PC)
@@ -538,7 +538,7 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+	if rs.Kind == machine.Signalled && !machine.FaultSignal(rs.Signal) {
 		return r.asyncSignal(ctx, fs, rs)
 	}
 	if fs.Native && rs.Kind == machine.Signalled && rs.Signal == machine.SIGILL && rs.PC == fs.PC {
@@ -561,7 +561,7 @@ func (r *run) stepExecuted(ctx context.Context, fs FollowStep) (bool, error) {
 			if rs, err = r.refStep(ctx); err != nil {
 				return false, err
 			}
-			if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) {
+			if rs.Kind == machine.Signalled && !machine.FaultSignal(rs.Signal) {
 				return r.asyncSignal(ctx, fs, rs)
 			}
 			if rs.Kind != machine.Stepped {
@@ -659,7 +659,7 @@ func (r *run) stepSyscall(ctx context.Context, fs FollowStep) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if rs.Kind == machine.Signalled && !faultSignal(rs.Signal) && rs.PC == fs.PC {
+	if rs.Kind == machine.Signalled && !machine.FaultSignal(rs.Signal) && rs.PC == fs.PC {
 		// A signal from outside stopped the reference before the call.
 		return r.asyncSignal(ctx, fs, rs)
 	}

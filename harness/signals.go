@@ -36,18 +36,6 @@ type SignalFollower interface {
 	UndoStep(ctx context.Context) (mismatch string, err error)
 }
 
-// faultSignal reports whether sig is one an instruction raises itself
-// (#PF, #GP, #DE, #UD, int3...): such a stop at an ordinary step is a
-// fault the follower must take too. Other signals come from outside the
-// instruction (a timer, another thread, kill).
-func faultSignal(sig int) bool {
-	switch sig {
-	case machine.SIGSEGV, machine.SIGBUS, machine.SIGFPE, machine.SIGILL, machine.SIGTRAP:
-		return true
-	}
-	return false
-}
-
 // handles reports whether the reference can deliver sig to a handler.
 func (r *run) handles(sig int) (SignalDeliverer, bool) {
 	d, ok := r.ref.(SignalDeliverer)

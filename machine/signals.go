@@ -11,6 +11,36 @@ const (
 	SIGSEGV = 11
 )
 
+// FaultSignal reports whether sig is one an instruction raises itself
+// (#PF, #GP, #DE, #UD, int3...). Other signals come from outside the
+// instruction (a timer, another thread, kill).
+func FaultSignal(sig int) bool {
+	switch sig {
+	case SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP:
+		return true
+	}
+	return false
+}
+
+// The x86-64 signal frame (rt_sigframe), as far as Linux and QEMU's
+// linux-user lay it out alike: the return address, the ucontext
+// (uc_flags, uc_link, uc_stack, the saved registers, the signal mask),
+// the siginfo. The extended state saved after it differs.
+const (
+	// UcontextGregs is where the saved general registers start in the
+	// ucontext: r8 to r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip,
+	// eflags, the selectors, err, trapno, oldmask, cr2.
+	UcontextGregs = 40
+	// NumGregs is how many there are.
+	NumGregs = 23
+	// UcontextRIP is where the saved rip is in the ucontext, which the
+	// stack pointer points at when the restorer calls rt_sigreturn.
+	UcontextRIP = UcontextGregs + 16*8
+	// SigframeHeader is the length of the part laid out alike, from the
+	// stack pointer at the handler's entry.
+	SigframeHeader = 8 + 304 + 128
+)
+
 // linuxSignalNames are Linux x86-64's signal names by number.
 var linuxSignalNames = [...]string{
 	1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",

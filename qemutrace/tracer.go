@@ -349,9 +349,9 @@ func (t *Tracer) stepSyscall(ctx context.Context, pc, nr uint64) (rsp.Stop, erro
 	next := pc + 2
 	if nr == sysRtSigreturn {
 		// rt_sigreturn resumes the interrupted context: its rip is in the
-		// signal frame's ucontext at rsp (uc_mcontext at 40, rip 16th).
+		// signal frame's ucontext at rsp.
 		var b [8]byte
-		if err := t.conn.ReadMemory(ctx, t.reg(t.ix.sp)+40+16*8, b[:]); err != nil {
+		if err := t.conn.ReadMemory(ctx, t.reg(t.ix.sp)+machine.UcontextRIP, b[:]); err != nil {
 			return rsp.Stop{}, fmt.Errorf("read rt_sigreturn frame: %w", err)
 		}
 		next = le64(b[:])
