@@ -138,7 +138,7 @@ func TestStepSyscall(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer tg.Close()
-			if _, err := tg.StepSyscall(ctx); err != nil {
+			if _, err := tg.StepSyscall(ctx, tg.PC()+2); err != nil {
 				t.Fatal(err)
 			}
 			mu.Lock()

@@ -9,7 +9,8 @@
 // target description for the registers (or a layout file the user
 // supplies), run-length encoded replies and expedited registers (package
 // rsp handles both). In no-ack mode a step's commands travel together
-// (StepWith): two round trips a step, whatever it reads. The launcher gives the guarantees of qemutrace's:
+// (StepWith): two round trips a step, whatever it reads. The launcher
+// gives the guarantees of qemutrace's:
 // its own process group, Pdeathsig, a private 0700 directory, every wait
 // bounded, nothing left running or on disk on any error path.
 package gdbtarget
@@ -88,7 +89,6 @@ type Target struct {
 	code struct {
 		pc    uint64
 		buf   [maxInsn]byte
-		err   error
 		valid bool
 	}
 }
@@ -468,9 +468,10 @@ func (t *Target) StepWith(ctx context.Context, rd *StepReads) (machine.Stop, err
 			b.ReadMemory(r.Addr, r.Buf, &r.Err)
 		}
 	}
+	var cerr error
 	if next != 0 {
-		t.code.pc, t.code.err = next, nil
-		b.ReadMemory(next, t.code.buf[:], &t.code.err)
+		t.code.pc = next
+		b.ReadMemory(next, t.code.buf[:], &cerr)
 	}
 	if err := t.conn.Do(ctx, b); err != nil {
 		return st, t.withStderr(fmt.Errorf("gdbtarget: read registers: %w", err))
@@ -478,7 +479,7 @@ func (t *Target) StepWith(ctx context.Context, rd *StepReads) (machine.Stop, err
 	if gerr != nil {
 		return st, t.registersError(gerr)
 	}
-	t.code.valid = next != 0 && t.code.err == nil
+	t.code.valid = next != 0 && cerr == nil
 	return t.stepped(pc, st), nil
 }
 
@@ -510,17 +511,12 @@ func (t *Target) Code(ctx context.Context) []byte {
 	return nil
 }
 
-// StepSyscall executes exactly the syscall instruction at the current pc
-// (two bytes): a breakpoint after it and a continue, since some stubs'
+// StepSyscall executes exactly the syscall instruction at the current pc:
+// a breakpoint at next (pc+2, or where the call resumes: rt_sigreturn
+// resumes the interrupted context) and a continue, since some stubs'
 // single step runs the next instruction too (QEMU 7.2's). A stub without
 // breakpoints is single-stepped.
-func (t *Target) StepSyscall(ctx context.Context) (machine.Stop, error) {
-	return t.StepSyscallTo(ctx, t.PC()+2)
-}
-
-// StepSyscallTo is StepSyscall for a call that resumes at next, not after
-// itself (rt_sigreturn resumes the interrupted context).
-func (t *Target) StepSyscallTo(ctx context.Context, next uint64) (machine.Stop, error) {
+func (t *Target) StepSyscall(ctx context.Context, next uint64) (machine.Stop, error) {
 	if t.ended {
 		return t.exit, ErrExited
 	}

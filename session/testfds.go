@@ -7,7 +7,7 @@ import (
 
 // File descriptors. The two sides are different processes: QEMU's has its
 // own descriptors open (its log, its stub's socket), so the program's
-// first open returns 6 there and 3 or 5 on the test. A new descriptor is
+// first open returns 6 there and a lower number on the test. A new descriptor is
 // a result that differs by nature: QEMU's number is written into the test
 // (synced "fd"), and the pair is remembered; a later system call that
 // takes a descriptor is made on the test with the test's number, and the
@@ -44,11 +44,21 @@ const sysClose = 3
 // the test's (trax) and reports whether the test's rax must be given
 // QEMU's number.
 func (f *testFollower) rememberFD(nr, rax, trax uint64) bool {
-	if _, ok := fdResults[nr]; !ok || rax == trax || rax >= 1<<31 || trax >= 1<<31 {
+	if _, ok := fdResults[nr]; !ok || !pairNumbers(f.fds, rax, trax) {
 		return false
 	}
-	f.fds[rax] = trax
 	f.synced["fd"]++
+	return true
+}
+
+// pairNumbers remembers in m that the reference's number ref (a pid, a
+// descriptor) is the test's test, and reports whether it did: they differ
+// and both are numbers, not errors.
+func pairNumbers(m map[uint64]uint64, ref, test uint64) bool {
+	if ref == test || ref >= 1<<31 || test >= 1<<31 {
+		return false
+	}
+	m[ref] = test
 	return true
 }
 

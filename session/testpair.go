@@ -128,11 +128,12 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 // pinned runs anywhere.
 func pinApart(tr *qemutrace.Tracer, tg *gdbtarget.Target) {
 	ref, test, ok := launch.SplitCPUs()
-	if !ok || len(tg.Processes()) == 0 {
+	procs := tg.Processes()
+	if !ok || len(procs) == 0 {
 		return
 	}
 	_ = launch.Pin([]int{tr.Pid()}, ref)
-	_ = launch.Pin(tg.Processes(), test)
+	_ = launch.Pin(procs, test)
 }
 
 // corr is an address region taken as equal on both sides: [ref, ref+n)
@@ -208,6 +209,7 @@ type testFollower struct {
 	pids        map[uint64]uint64 // the reference's pid or tid -> the test's
 	fds         map[uint64]uint64 // the reference's file descriptors -> the test's (testfds.go)
 	guard       uint64            // glibc's pointer guard, once read (testmangle.go)
+	guardNext   uint64            // the test's step from which a guard not found is looked for again
 }
 
 func newTestFollower(ctx context.Context, ref harness.Reference, t *gdbtarget.Target, pair *harness.Pairing) (*testFollower, error) {
@@ -523,10 +525,15 @@ func putLE(b []byte, v uint64) {
 // results (Sync), and the memory the instruction's operands name is read
 // before and after, for the harness to compare.
 func (f *testFollower) Step(ctx context.Context) (harness.FollowStep, error) {
+	inst, derr := x86asm.Decode(f.t.Code(ctx), 64)
+	return f.step(ctx, inst, derr)
+}
+
+// step is Step for the instruction at the pc, decoded (derr: it could
+// not be).
+func (f *testFollower) step(ctx context.Context, inst x86asm.Inst, derr error) (harness.FollowStep, error) {
 	tpc := f.t.PC()
 	pc := f.toRef(tpc) // code in an mmap'd region runs at another address
-	code := f.t.Code(ctx)
-	inst, derr := x86asm.Decode(code, 64)
 	f.before = append(f.before[:0], f.t.Registers().Regs...)
 	f.syscallNr = -1
 	f.undo, f.madeSyscall = f.undo[:0], false
@@ -738,18 +745,11 @@ func (f *testFollower) Registers(dst *machine.Snapshot) error {
 			if raw == le(d) {
 				continue
 			}
-			_, isAddr := f.corrOf(raw) // else translated below
-			switch {
-			case isAddr:
-			case raw>>32 == 0 && le(d)>>32 == 0 && f.lowHalves(raw, le(d)):
-				f.synced["address low halves"]++
-				continue
-			case f.addressDifference(raw, le(d)):
-				f.synced["address differences"]++
-				continue
-			case f.mangled(raw, le(d)):
-				f.synced["mangled addresses"]++
-				continue
+			if _, isAddr := f.corrOf(raw); !isAddr { // addresses are translated below
+				if rule := f.byNature(raw, le(d)); rule != "" {
+					f.synced[rule]++
+					continue
+				}
 			}
 		}
 		v := f.testValue(i)
@@ -819,8 +819,7 @@ func (f *testFollower) addressOperandFlags(inst x86asm.Inst) uint64 {
 		if rv == v {
 			continue // data equal on both sides
 		}
-		if _, ok := f.corrOf(v); ok || v>>32 == 0 && rv>>32 == 0 && f.lowHalves(v, rv) ||
-			f.addressDifference(v, rv) || f.mangled(v, rv) {
+		if _, ok := f.corrOf(v); ok || f.byNature(v, rv) != "" {
 			return statusFlags
 		}
 	}
@@ -831,29 +830,47 @@ func (f *testFollower) addressOperandFlags(inst x86asm.Inst) uint64 {
 // halves of corresponding addresses (a 32-bit move of a pointer, as
 // string functions do to compute alignments): they differ by the low half
 // of a correspondence's offset.
-// addressDifference reports whether test and ref are the difference of
-// an address in one region and one in another (a handler's stack pointer
-// less a main-stack address, a stack address less a data address): they
-// then differ by the difference of the two regions' offsets.
-func (f *testFollower) addressDifference(test, ref uint64) bool {
-	offs := []uint64{0} // the program's own image is at the same addresses
+func (f *testFollower) lowHalves(test, ref uint64) bool {
 	for _, c := range f.corrs {
-		offs = append(offs, c.test-c.ref)
-	}
-	for _, a := range offs {
-		for _, b := range offs {
-			if a != b && a-b == test-ref {
-				return true
-			}
+		if uint32(test-ref) == uint32(c.test-c.ref) {
+			return true
 		}
 	}
 	return false
 }
 
-func (f *testFollower) lowHalves(test, ref uint64) bool {
-	for _, c := range f.corrs {
-		if uint32(test-ref) == uint32(c.test-c.ref) {
-			return true
+// byNature names the rule under which test, a register value of the
+// test's that is not itself a corresponding address, counts as the
+// reference's ref; "" when none does.
+func (f *testFollower) byNature(test, ref uint64) string {
+	switch {
+	case test>>32 == 0 && ref>>32 == 0 && f.lowHalves(test, ref):
+		return "address low halves"
+	case f.addressDifference(test, ref):
+		return "address differences"
+	case f.mangled(test, ref):
+		return "mangled addresses"
+	}
+	return ""
+}
+
+// addressDifference reports whether test and ref are the difference of
+// an address in one region and one in another (a handler's stack pointer
+// less a main-stack address, a stack address less a data address): they
+// then differ by the difference of the two regions' offsets. The
+// program's own image counts as a region at offset 0 (index -1).
+func (f *testFollower) addressDifference(test, ref uint64) bool {
+	off := func(i int) uint64 {
+		if i < 0 {
+			return 0
+		}
+		return f.corrs[i].test - f.corrs[i].ref
+	}
+	for i := -1; i < len(f.corrs); i++ {
+		for j := -1; j < len(f.corrs); j++ {
+			if a, b := off(i), off(j); a != b && a-b == test-ref {
+				return true
+			}
 		}
 	}
 	return false
@@ -904,8 +921,8 @@ func (f *testFollower) Adopt(s *machine.Snapshot) error {
 		case nature:
 			f.pair.SyscallsSynced[name]++
 			f.synced["syscall "+name]++
-			if pidSyscalls[uint64(nr)] && rax != trax && rax < 1<<31 && trax < 1<<31 {
-				f.pids[rax] = trax // the reference's process or thread is the test's
+			if pidSyscalls[uint64(nr)] {
+				pairNumbers(f.pids, rax, trax) // the reference's process or thread is the test's
 			}
 			if nr == 318 && rax < 1<<20 { // getrandom: the bytes too
 				buf := make([]byte, rax)
@@ -1030,7 +1047,8 @@ func copyReasons(m map[string]string) map[string]string {
 // system call is left to Step: the harness compares memory before the
 // reference makes it.
 func (f *testFollower) StepBeside(ctx context.Context, refStep func() (machine.Stop, error)) (harness.FollowStep, machine.Stop, bool, error) {
-	if inst, err := x86asm.Decode(f.t.Code(ctx), 64); err == nil && inst.Op == x86asm.SYSCALL {
+	inst, derr := x86asm.Decode(f.t.Code(ctx), 64)
+	if derr == nil && inst.Op == x86asm.SYSCALL {
 		return harness.FollowStep{}, machine.Stop{}, false, nil
 	}
 	if f.refBefore == nil {
@@ -1050,7 +1068,7 @@ func (f *testFollower) StepBeside(ctx context.Context, refStep func() (machine.S
 	)
 	go func() {
 		defer close(done)
-		fs, ferr = f.Step(ctx)
+		fs, ferr = f.step(ctx, inst, derr)
 	}()
 	rs, rerr := refStep()
 	<-done

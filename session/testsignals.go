@@ -41,24 +41,11 @@ import (
 // frame correspondence reaches: the handler's own stack.
 const sigStackBelow = 64 << 10
 
-// sigFrameHeader is the part of an x86-64 rt_sigframe laid out alike by
-// Linux and QEMU: the return address, the ucontext (uc_flags, uc_link,
-// uc_stack, the sigcontext, the signal mask) and the siginfo.
-const sigFrameHeader = 8 + 304 + 128
-
-// ucRIP is the offset of the saved rip from the stack pointer at
-// rt_sigreturn (uc_mcontext at 40 in the ucontext, rip its 16th register).
-const ucRIP = 40 + 16*8
-
 // sigFrame is one handler's frame on both sides.
 type sigFrame struct {
 	c      corr
 	testSP uint64 // the test's stack pointer at the handler's entry
 }
-
-// faultSignals are raised by an instruction itself.
-var faultSignals = map[int]bool{machine.SIGSEGV: true, machine.SIGBUS: true, machine.SIGFPE: true,
-	machine.SIGILL: true, machine.SIGTRAP: true}
 
 // maxOwnSignals bounds how many of its own signals the test may report in
 // a row at one instruction before the pairing gives up.
@@ -70,7 +57,7 @@ const maxOwnSignals = 64
 func (f *testFollower) stepOwnSignals(ctx context.Context, tpc uint64, step func() (machine.Stop, error)) (machine.Stop, error) {
 	for n := 0; ; n++ {
 		st, err := step()
-		if err != nil || st.Kind != machine.Signalled || faultSignals[st.Signal] || f.t.PC() != tpc {
+		if err != nil || st.Kind != machine.Signalled || machine.FaultSignal(st.Signal) || f.t.PC() != tpc {
 			return st, err
 		}
 		if n == maxOwnSignals {
@@ -89,7 +76,7 @@ func (f *testFollower) stepSyscall(ctx context.Context, tpc, nr uint64) error {
 	if nr == sysRtSigreturn {
 		sp, _ := f.t.Registers().Uint64("rsp")
 		var b [8]byte
-		if err := f.t.ReadMemory(ctx, sp+ucRIP, b[:]); err != nil {
+		if err := f.t.ReadMemory(ctx, sp+machine.UcontextRIP, b[:]); err != nil {
 			return fmt.Errorf("reading the test's rt_sigreturn frame: %w", err)
 		}
 		next = le(b[:])
@@ -97,7 +84,7 @@ func (f *testFollower) stepSyscall(ctx context.Context, tpc, nr uint64) error {
 			f.dropSignalFrame(n - 1)
 		}
 	}
-	st, err := f.stepOwnSignals(ctx, tpc, func() (machine.Stop, error) { return f.t.StepSyscallTo(ctx, next) })
+	st, err := f.stepOwnSignals(ctx, tpc, func() (machine.Stop, error) { return f.t.StepSyscall(ctx, next) })
 	if err != nil {
 		return err
 	}
@@ -165,7 +152,7 @@ func (f *testFollower) DeliverSignal(ctx context.Context, sig int, ref *machine.
 		return fmt.Sprintf("the %s frames differ: siginfo and ucontext at rsp+%#x and rsp+%#x on the reference, rsp+%#x and rsp+%#x on the test",
 			name, rsi-rsp, rdx-rsp, tsi-tsp, tdx-tsp), nil
 	}
-	fr := sigFrame{c: corr{name: "signal frame", ref: rsp - sigStackBelow, test: tsp - sigStackBelow, n: sigStackBelow + sigFrameHeader}, testSP: tsp}
+	fr := sigFrame{c: corr{name: "signal frame", ref: rsp - sigStackBelow, test: tsp - sigStackBelow, n: sigStackBelow + machine.SigframeHeader}, testSP: tsp}
 	f.sigFrames = append(f.sigFrames, fr)
 	f.corrs = append([]corr{fr.c}, f.corrs...) // inner frames first
 	if s := fr.c.String(); !slices.Contains(f.pair.Correspondences, s) {
@@ -178,14 +165,6 @@ func (f *testFollower) DeliverSignal(ctx context.Context, sig int, ref *machine.
 	f.keepSelectors(ref)
 	return "", f.Adopt(ref)
 }
-
-// ucGregs is where the saved general registers start in a ucontext, and
-// how many there are (r8 to rip, eflags, the selectors, err, trapno,
-// oldmask, cr2).
-const (
-	ucGregs  = 40
-	numGregs = 23
-)
 
 // copyFrame writes the reference's siginfo and saved general registers
 // into the test's frame, values translated.
@@ -200,14 +179,14 @@ func (f *testFollower) copyFrame(ctx context.Context, sig int, rsi, tsi, rdx, td
 	if err := f.t.WriteMemory(ctx, tsi, info[:]); err != nil {
 		return fmt.Errorf("writing the siginfo into the test: %w", err)
 	}
-	var gregs [numGregs * 8]byte
-	if err := f.ref.ReadMemory(ctx, rdx+ucGregs, gregs[:]); err != nil {
+	var gregs [machine.NumGregs * 8]byte
+	if err := f.ref.ReadMemory(ctx, rdx+machine.UcontextGregs, gregs[:]); err != nil {
 		return fmt.Errorf("reading the reference's ucontext: %w", err)
 	}
-	for k := 0; k < numGregs; k++ {
+	for k := 0; k < machine.NumGregs; k++ {
 		putLE(gregs[8*k:8*k+8], f.toTest(le(gregs[8*k:8*k+8])))
 	}
-	if err := f.t.WriteMemory(ctx, tdx+ucGregs, gregs[:]); err != nil {
+	if err := f.t.WriteMemory(ctx, tdx+machine.UcontextGregs, gregs[:]); err != nil {
 		return fmt.Errorf("writing the ucontext into the test: %w", err)
 	}
 	f.synced["signal frame"]++
@@ -275,7 +254,7 @@ func (f *testFollower) UndoStep(ctx context.Context) (string, error) {
 // correspondence would mistranslate the stack they lay on.
 func (f *testFollower) leaveSignalFrames() {
 	sp, _ := f.t.Registers().Uint64("rsp")
-	for n := len(f.sigFrames); n > 0 && sp > f.sigFrames[n-1].testSP+sigFrameHeader; n-- {
+	for n := len(f.sigFrames); n > 0 && sp > f.sigFrames[n-1].testSP+machine.SigframeHeader; n-- {
 		f.dropSignalFrame(n - 1)
 	}
 }
