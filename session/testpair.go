@@ -67,7 +67,7 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 		return nil, err
 	}
 	defer tg.Close()
-	pinApart(tr, tg)
+	defer pinApart(tr, tg)()
 	name := opts.TestName
 	if name == "" {
 		name = opts.Test.Kind.String()
@@ -122,18 +122,24 @@ func RunTest(ctx context.Context, opts TestOptions) (*Report, error) {
 }
 
 // pinApart keeps QEMU and the emulator under test on separate halves of
-// the CPUs lockstep may use: each step runs both at once, and on a small
-// machine the two otherwise wait for each other's core (on two CPUs the
-// pairing runs 7 to 15% faster). Best effort: a process that cannot be
-// pinned runs anywhere.
-func pinApart(tr *qemutrace.Tracer, tg *gdbtarget.Target) {
-	ref, test, ok := launch.SplitCPUs()
+// the CPUs lockstep may use, and returns what ends the claim on them: each
+// step runs both at once, and on a small machine the two otherwise wait
+// for each other's core (on two CPUs a pairing runs 7 to 15% faster).
+// Only one pairing on the machine splits the CPUs at a time (two would
+// share the same halves); the others run anywhere. Best effort.
+func pinApart(tr *qemutrace.Tracer, tg *gdbtarget.Target) (release func()) {
 	procs := tg.Processes()
+	ref, test, ok := launch.SplitCPUs()
 	if !ok || len(procs) == 0 {
-		return
+		return func() {}
+	}
+	release, ok = launch.ClaimCPUs()
+	if !ok {
+		return release
 	}
 	_ = launch.Pin([]int{tr.Pid()}, ref)
 	_ = launch.Pin(procs, test)
+	return release
 }
 
 // corr is an address region taken as equal on both sides: [ref, ref+n)

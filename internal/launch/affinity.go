@@ -2,6 +2,7 @@ package launch
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 
@@ -57,4 +58,24 @@ func Pin(pids []int, set unix.CPUSet) error {
 		}
 	}
 	return nil
+}
+
+// splitName is the abstract Unix socket that marks the machine's CPUs as
+// split by one lockstep process: abstract names vanish with their socket,
+// so nothing is left behind.
+const splitName = "@lockstep-cpu-split"
+
+// ClaimCPUs reports whether this process may split the machine's CPUs
+// between two programs, and then holds the claim until release is
+// called. One process at a time: two runs that each split the CPUs the
+// same way would put their programs on the same halves.
+func ClaimCPUs() (release func(), ok bool) { return claim(splitName) }
+
+// claim holds the abstract Unix socket name, if no one else does.
+func claim(name string) (release func(), ok bool) {
+	l, err := net.Listen("unix", name)
+	if err != nil {
+		return func() {}, false
+	}
+	return func() { l.Close() }, true
 }

@@ -1,7 +1,9 @@
 package launch
 
 import (
+	"os"
 	"os/exec"
+	"strconv"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -44,4 +46,24 @@ func TestSplitAndPin(t *testing.T) {
 	if err := Pin([]int{1 << 30}, a); err == nil {
 		t.Error("pinning a process that does not exist succeeded")
 	}
+}
+
+// TestClaimCPUs: one claim at a time, free again once released (under a
+// name of the test's own: pairings may run meanwhile).
+func TestClaimCPUs(t *testing.T) {
+	name := "@lockstep-claim-test-" + strconv.Itoa(os.Getpid())
+	release, ok := claim(name)
+	if !ok {
+		t.Fatal("first claim refused")
+	}
+	if r2, ok := claim(name); ok {
+		r2()
+		t.Fatal("second claim granted while the first is held")
+	}
+	release()
+	r3, ok := claim(name)
+	if !ok {
+		t.Fatal("claim refused after release")
+	}
+	r3()
 }
